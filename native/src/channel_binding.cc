@@ -1,0 +1,5 @@
+#include "channel_binding.h"
+
+namespace shmscope {
+void InitChannel(Napi::Env, Napi::Object) {}
+}  // namespace shmscope

@@ -1,0 +1,5 @@
+#include "posix_segment.h"
+
+namespace shmscope {
+void InitPosix(Napi::Env, Napi::Object) {}
+}  // namespace shmscope
