@@ -16,4 +16,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 
 }  // namespace shmscope
 
-NODE_API_MODULE(NODE_GYP_MODULE_NAME, shmscope::Init)
+// The registration macro pastes the function name into an identifier, so it needs an unqualified one.
+static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) { return shmscope::Init(env, exports); }
+
+NODE_API_MODULE(NODE_GYP_MODULE_NAME, InitAddon)
