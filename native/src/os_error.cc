@@ -15,7 +15,7 @@ void ThrowOsError(Napi::Env env, int err, const std::string& subject,
   Napi::Error error = Napi::Error::New(
       env, subject + ": " + syscall + " failed: " + strerror(err) + " (" + code + ")");
   error.Set("code", code);
-  error.Set("errno", err);
+  error.Set("errno", Napi::Number::New(env, err));
   error.Set("syscall", syscall);
   error.Set("subject", subject);
   throw error;
