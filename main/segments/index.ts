@@ -1,0 +1,5 @@
+export { formatKey, formatRef, normalizePosixName, parseRef, parseUnsigned, type SegmentRef } from './ref';
+export {
+  createSegment, openSegment, removeSegment, resolveSysvId,
+  type CreateRequest, type Created, type OpenOptions, type Segment, type SysvIdentity,
+} from './segment';

@@ -1,0 +1,102 @@
+// Opening, creating and removing segments by reference. Inspection opens read-only
+// unless the caller asks to write, as the design requires.
+import { ShmscopeError } from '../errors';
+import { native, type NativeMapping } from '../native';
+import { formatKey, formatRef, normalizePosixName, type SegmentRef } from './ref';
+
+/** An open segment: bytes are copied in and out, never shared with JavaScript. */
+export interface Segment {
+  /** Canonical reference: sysv:ID or posix:NAME. */
+  readonly ref: string;
+  readonly kind: 'sysv' | 'posix';
+  readonly size: number;
+  readonly writable: boolean;
+  read(offset: number, length: number): Buffer;
+  write(offset: number, data: Uint8Array): void;
+  close(): void;
+}
+
+export interface OpenOptions {
+  writable?: boolean;
+}
+
+/** The shmid behind a sysv: or key: reference (key: asks shmget without IPC_CREAT). */
+export function resolveSysvId(ref: Extract<SegmentRef, { kind: 'sysv' | 'key' }>): number {
+  return ref.kind === 'sysv' ? ref.id : native().sysvGet(ref.key, { create: false, exclusive: false, mode: 0, size: 0 });
+}
+
+export function openSegment(ref: SegmentRef, options: OpenOptions = {}): Segment {
+  const writable = options.writable ?? false;
+  if (ref.kind === 'posix') {
+    const handle = new (native().PosixSegment)(ref.name, { create: false, exclusive: false, mode: 0, readOnly: !writable });
+    return wrap(formatRef(ref), 'posix', handle, writable);
+  }
+  const shmid = resolveSysvId(ref);
+  return wrap(`sysv:${shmid}`, 'sysv', new (native().SysvAttachment)(shmid, !writable), writable);
+}
+
+function wrap(ref: string, kind: Segment['kind'], mapping: NativeMapping, writable: boolean): Segment {
+  return {
+    ref,
+    kind,
+    writable,
+    get size() { return mapping.size; },
+    read: (offset, length) => mapping.read(offset, length),
+    write: (offset, data) => mapping.write(offset, data),
+    close: () => mapping.close(),
+  };
+}
+
+export type SysvIdentity =
+  | { by: 'key'; key: number }
+  | { by: 'ftok'; path: string; projectId: number }
+  | { by: 'private' };
+
+export type CreateRequest =
+  | { kind: 'sysv'; identity: SysvIdentity; size: number; mode: number; exclusive: boolean }
+  | { kind: 'posix'; name: string; size: number; mode: number; exclusive: boolean };
+
+export interface Created {
+  ref: string;
+  /** SysV only: the key the segment was made with (0 for IPC_PRIVATE). */
+  key?: string;
+}
+
+export function createSegment(request: CreateRequest): Created {
+  if (!Number.isSafeInteger(request.size) || request.size <= 0) {
+    throw new ShmscopeError('size', `must be a positive number of bytes, got ${request.size}`, 'EINVAL');
+  }
+  if (!Number.isInteger(request.mode) || request.mode < 0 || request.mode > 0o777) {
+    throw new ShmscopeError('mode', `must be permission bits between 0000 and 0777, got ${request.mode}`, 'EINVAL');
+  }
+  if (request.kind === 'posix') {
+    const name = normalizePosixName(request.name);
+    const handle = new (native().PosixSegment)(name, {
+      create: true, exclusive: request.exclusive, mode: request.mode, readOnly: false, size: request.size,
+    });
+    handle.close();
+    return { ref: formatRef({ kind: 'posix', name }) };
+  }
+  const key = sysvKey(request.identity);
+  const shmid = native().sysvGet(key, { create: true, exclusive: request.exclusive, mode: request.mode, size: request.size });
+  return { ref: `sysv:${shmid}`, key: formatKey(key) };
+}
+
+function sysvKey(identity: SysvIdentity): number {
+  switch (identity.by) {
+    case 'private': return 0;
+    case 'key': return identity.key;
+    case 'ftok': return native().ftok(identity.path, identity.projectId);
+  }
+}
+
+/** IPC_RMID for System V (the segment goes when the last process detaches), shm_unlink for POSIX. */
+export function removeSegment(ref: SegmentRef): string {
+  if (ref.kind === 'posix') {
+    native().posixUnlink(ref.name);
+    return formatRef(ref);
+  }
+  const shmid = resolveSysvId(ref);
+  native().sysvRemove(shmid);
+  return `sysv:${shmid}`;
+}
