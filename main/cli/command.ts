@@ -1,0 +1,34 @@
+// What every `shmscope <command>` is: a name, its help text, its options (as
+// node:util parseArgs takes them) and a run function. Commands are data, so the
+// dispatcher, `--help` and the command list come from one table.
+import type { ParseArgsConfig } from 'node:util';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+export interface Invocation {
+  /** Option values by long name. */
+  options: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+export interface Output {
+  /** Writes to stdout, honouring back-pressure. */
+  out(text: string): Promise<void>;
+  err(text: string): void;
+}
+
+export interface Command {
+  name: string;
+  /** One line for the command list. */
+  summary: string;
+  /** The full `shmscope <name> --help` text, usage line first. */
+  help: string;
+  options: OptionSpec;
+  /** Resolves to the exit status. */
+  run(invocation: Invocation, output: Output): Promise<number>;
+}
+
+/** Wrong use of a command: exit status 2 and a pointer to --help. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

@@ -1,0 +1,49 @@
+import { ShmscopeError } from '../../errors';
+import { HexdumpWriter } from '../../format/hexdump';
+import { openSegment, parseRef } from '../../segments';
+import type { Command } from '../command';
+import { onePositional, parseByteCount, stringOption } from '../values';
+
+// Large enough to keep syscalls few, small enough that a huge segment never sits in memory whole.
+const CHUNK_BYTES = 1 << 20;
+
+export const dump: Command = {
+  name: 'dump',
+  summary: 'print a segment\'s bytes exactly as hexdump -C would',
+  help: `Usage: shmscope dump REF [--offset N] [--length N]
+
+Prints the bytes of REF in the format of "hexdump -C" (identical output),
+with offsets counted from the start of the segment. The segment is attached
+read-only.
+
+Options:
+  --offset N   first byte to print (default 0); accepts 4096, 0x1000, 4K
+  --length N   number of bytes to print (default: up to the end)
+  -h, --help
+`,
+  options: { offset: { type: 'string' }, length: { type: 'string' } },
+  async run(invocation, output) {
+    const segment = openSegment(parseRef(onePositional(invocation, 'segment reference (sysv:ID, key:0xHEX or posix:NAME)')));
+    try {
+      const offsetText = stringOption(invocation, 'offset');
+      const lengthText = stringOption(invocation, 'length');
+      const offset = offsetText === undefined ? 0 : parseByteCount('offset', offsetText);
+      if (offset > segment.size) {
+        throw new ShmscopeError(segment.ref, `--offset ${offset} is past the end of the segment (${segment.size} bytes)`, 'ERANGE');
+      }
+      const length = lengthText === undefined ? segment.size - offset : parseByteCount('length', lengthText);
+      if (length > segment.size - offset) {
+        throw new ShmscopeError(segment.ref, `--length ${length} at offset ${offset} runs past the end of the segment (${segment.size} bytes)`, 'ERANGE');
+      }
+      const writer = new HexdumpWriter(offset);
+      for (let at = offset; at < offset + length; at += CHUNK_BYTES) {
+        const text = writer.push(segment.read(at, Math.min(CHUNK_BYTES, offset + length - at)));
+        if (text !== '') await output.out(text);
+      }
+      await output.out(writer.end());
+      return 0;
+    } finally {
+      segment.close();
+    }
+  },
+};

@@ -1,0 +1,11 @@
+// The command table: `shmscope --help` lists them in this order.
+import type { Command } from '../command';
+import { create } from './create';
+import { dump } from './dump';
+import { limits } from './limits';
+import { ls } from './ls';
+import { rm } from './rm';
+import { show } from './show';
+import { write } from './write';
+
+export const commands: Command[] = [ls, show, dump, write, create, rm, limits];

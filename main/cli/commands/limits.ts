@@ -1,0 +1,34 @@
+import { scanLimits } from '../../scan';
+import type { Command } from '../command';
+import { flag } from '../values';
+import { humanSize } from '../table';
+
+export const limits: Command = {
+  name: 'limits',
+  summary: 'system-wide shared memory limits and current use (like lsipc -g)',
+  help: `Usage: shmscope limits [--json]
+
+Shows the kernel's System V limits (shmmax, shmall, shmmni) next to what is in
+use now, and the POSIX objects in /dev/shm.
+
+Options:
+  --json    print the figures as one JSON object
+  -h, --help
+`,
+  options: { json: { type: 'boolean' } },
+  async run(invocation, output) {
+    const figures = scanLimits();
+    if (flag(invocation, 'json')) {
+      await output.out(`${JSON.stringify(figures, null, 2)}\n`);
+      return 0;
+    }
+    const lines: [string, string][] = [
+      ['SHMMNI', `${figures.segments} of ${figures.shmmni} segments in use`],
+      ['SHMALL', `${figures.pagesInUse} of ${figures.shmall} pages in use (page size ${figures.pageSize} bytes)`],
+      ['SHMMAX', `${figures.shmmax} bytes per segment at most (${humanSize(figures.shmmax)})`],
+      ['POSIX', `${figures.posixObjects} objects in /dev/shm, ${figures.posixBytes} bytes (${humanSize(figures.posixBytes)})`],
+    ];
+    await output.out(lines.map(([label, value]) => `${label.padEnd(8)}${value}`).join('\n') + '\n');
+    return 0;
+  },
+};

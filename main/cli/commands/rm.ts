@@ -1,0 +1,23 @@
+import { parseRef, removeSegment } from '../../segments';
+import type { Command } from '../command';
+import { onePositional } from '../values';
+
+export const rm: Command = {
+  name: 'rm',
+  summary: 'remove a segment (IPC_RMID or shm_unlink)',
+  help: `Usage: shmscope rm REF
+
+Removes REF. A System V segment is marked for removal (IPC_RMID) and goes
+away when the last process detaches; a POSIX name is unlinked at once while
+processes that map it keep their memory.
+
+Options:
+  -h, --help
+`,
+  options: {},
+  async run(invocation, output) {
+    const removed = removeSegment(parseRef(onePositional(invocation, 'segment reference (sysv:ID, key:0xHEX or posix:NAME)')));
+    await output.out(`removed ${removed}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,88 @@
+import { ShmscopeError } from '../../errors';
+import { scanSegments, type Attacher, type SegmentRow } from '../../scan';
+import { formatRef, parseRef, type SegmentRef } from '../../segments';
+import type { Command } from '../command';
+import { flag, onePositional } from '../values';
+import { formatTime, humanSize, plural, renderTable, type Column } from '../table';
+import { segmentStatus } from './ls';
+
+function matches(row: SegmentRow, ref: SegmentRef): boolean {
+  switch (ref.kind) {
+    case 'sysv': return row.kind === 'sysv' && row.id === ref.id;
+    case 'key': return row.kind === 'sysv' && row.keyNumber === ref.key;
+    case 'posix': return row.kind === 'posix' && `/${row.name}` === ref.name;
+  }
+}
+
+/** The scanner's row for one reference, or an ENOENT error naming it. */
+export function findSegment(refText: string): SegmentRow {
+  const ref = parseRef(refText);
+  const row = scanSegments().segments.find((candidate) => matches(candidate, ref));
+  if (row === undefined) throw new ShmscopeError(formatRef(ref), 'no such segment', 'ENOENT');
+  return row;
+}
+
+function fields(row: SegmentRow): [string, string][] {
+  const common: [string, string][] = [
+    ['ref', row.ref],
+    ['kind', row.kind],
+    ...(row.kind === 'sysv'
+      ? ([['key', row.key], ['id', String(row.id)]] as [string, string][])
+      : ([['name', row.name]] as [string, string][])),
+    ['size', `${row.size} bytes (${humanSize(row.size)})`],
+    ['perms', row.perms],
+    ['owner', `${row.owner} (uid ${row.uid})`],
+    ['group', `${row.group} (gid ${row.gid})`],
+    ['attached', plural(row.nattch, 'process')],
+  ];
+  if (row.kind === 'posix') {
+    return [...common, ['modified', formatTime(Math.floor(row.mtime / 1000))]];
+  }
+  return [
+    ...common,
+    ['creator', `uid ${row.cuid}, gid ${row.cgid}, pid ${row.cpid}`],
+    ['last shmat/shmdt pid', String(row.lpid)],
+    ['attached at', formatTime(row.atime)],
+    ['detached at', formatTime(row.dtime)],
+    ['changed at', formatTime(row.ctime)],
+    ['resident', `${row.rss} bytes`],
+    ['swapped', `${row.swap} bytes`],
+    ['status', segmentStatus(row) || 'ok'],
+  ];
+}
+
+const attacherColumns: Column<Attacher>[] = [
+  { header: 'PID', value: (a) => String(a.pid), right: true },
+  { header: 'COMMAND', value: (a) => a.command },
+  { header: 'USER', value: (a) => a.user },
+  { header: 'ACCESS', value: (a) => a.access },
+  { header: 'ADDRESS', value: (a) => `${a.start}-${a.end}` },
+];
+
+export const show: Command = {
+  name: 'show',
+  summary: 'every field of one segment, with the processes that map it',
+  help: `Usage: shmscope show REF [--json]
+
+REF is sysv:ID, key:0xHEX (or decimal) or posix:NAME.
+
+Options:
+  --json    print the segment as one JSON object
+  -h, --help
+`,
+  options: { json: { type: 'boolean' } },
+  async run(invocation, output) {
+    const row = findSegment(onePositional(invocation, 'segment reference (sysv:ID, key:0xHEX or posix:NAME)'));
+    if (flag(invocation, 'json')) {
+      await output.out(`${JSON.stringify(row, null, 2)}\n`);
+      return 0;
+    }
+    const width = Math.max(...fields(row).map(([label]) => label.length));
+    await output.out(fields(row).map(([label, value]) => `${`${label}:`.padEnd(width + 2)}${value}`).join('\n') + '\n\n');
+    await output.out(row.attachers.length === 0 ? 'No process maps it.\n' : renderTable(attacherColumns, row.attachers));
+    if (row.unreadableProcesses > 0) {
+      await output.out(`(${plural(row.unreadableProcesses, 'process')} could not be read and may map it too)\n`);
+    }
+    return 0;
+  },
+};
