@@ -1,0 +1,257 @@
+// THE CONTRACT between the renderer and main: every method the renderer may call and every
+// event it may receive, as data. Main registers its ipcMain handlers from `methods`, the
+// preload builds window.shmscope from it, the web mode serves it over a WebSocket from it,
+// and test/unit/contract.test.ts fails if any transport misses a method.
+//
+// ─── For the renderer ──────────────────────────────────────────────────────────────────────
+// * Use the `ShmscopeApi` type. In Electron it is `window.shmscope` (declare it with
+//   `declare global { interface Window { shmscope: ShmscopeApi } }`). In the web mode build
+//   the same object with `connectWebSocket(wsUrlFromPage(location.href))` from
+//   preload/ws-client.ts, so both transports behave identically (errors, events, bytes).
+// * Every method returns a Promise. Failures reject with an Error carrying `code`
+//   (errno name such as 'EACCES' / 'ENOENT', or 'EINVAL' for a refused argument) and a
+//   message that names the argument or segment concerned: show `error.message` as is.
+// * Events: `api.onSegmentsChanged(cb)` etc. return an unsubscribe function.
+// * Bytes are Uint8Array both ways.
+//
+// ─── Wire protocol (web mode) ──────────────────────────────────────────────────────────────
+//   GET  /?token=T            the renderer (index.html); sets an HttpOnly SameSite=Strict
+//                             cookie so assets and the socket need no token in their URL
+//   WS   /ws?token=T          the contract. Client → server: {"id": n, "method": "name", "args": [...]}
+//                             Server → client: {"id": n, "ok": true, "result": R}
+//                                            | {"id": n, "ok": false, "error": {"message", "code"}}
+//                             Server → client events: {"event": "name", "payload": P}
+//   Uint8Array values travel as {"$bytes": "<base64>"} (preload/wire.ts encodes/decodes them).
+//   Host must be 127.0.0.1:PORT or localhost:PORT; Origin, when sent, the same origin.
+//   Anything else is refused with HTTP 403 (and the WebSocket upgrade likewise).
+import type { Attacher, Limits, PosixRow, ScanResult, SegmentRow, SysvRow } from '../main/scan/types';
+import { bool, bytes, ContractError, int, literal, object, optional, str, union, type Validator } from './validate';
+
+export { ContractError };
+
+export type { Attacher, Limits, PosixRow, ScanResult, SegmentRow, SysvRow };
+
+/** Largest range one readRange/watchRange/writeRange call moves (the hex view reads visible rows only). */
+export const MAX_RANGE = 1024 * 1024;
+/** Offsets are byte positions in a segment; segments can be huge, so allow any safe integer. */
+const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
+/** A chat message's text, in UTF-16 code units (the channel limits the encoded size too). */
+export const MAX_CHAT_TEXT = 4000;
+
+// ── data types ──────────────────────────────────────────────────────────────────────────────
+
+export interface AppInfo {
+  version: string;
+  /** Which transport this renderer talks through. */
+  transport: 'electron' | 'web';
+  pid: number;
+  uid: number;
+  user: string;
+  hostname: string;
+}
+
+export interface Bytes {
+  /** Canonical reference (sysv:ID or posix:NAME) of the segment read. */
+  ref: string;
+  offset: number;
+  /** The segment's size now; `data` is shorter than asked when the range passes the end. */
+  size: number;
+  data: Uint8Array;
+}
+
+export interface Watch extends Bytes {
+  watchId: string;
+}
+
+export interface Written {
+  ref: string;
+  offset: number;
+  written: number;
+}
+
+export type SysvIdentity =
+  | { by: 'key'; key: number }
+  | { by: 'ftok'; path: string; projectId: number }
+  | { by: 'private' };
+
+export type CreateRequest =
+  | { kind: 'sysv'; identity: SysvIdentity; size: number; mode: number; exclusive: boolean }
+  | { kind: 'posix'; name: string; size: number; mode: number; exclusive: boolean };
+
+export interface Created {
+  ref: string;
+  /** SysV only: the key, '0x%08x' (0x00000000 for IPC_PRIVATE). */
+  key?: string;
+}
+
+export interface ChatMessage {
+  /** Position in the room's log; increases by one per message, so gaps show losses. */
+  seq: number;
+  pid: number;
+  nick: string;
+  text: string;
+  /** Milliseconds since the epoch (sender's clock). */
+  time: number;
+}
+
+export interface Participant {
+  pid: number;
+  nick: string;
+  /** Milliseconds since the epoch. */
+  joined: number;
+}
+
+export interface ChatSession {
+  sessionId: string;
+  room: string;
+  nick: string;
+  /** Messages still in the ring when we joined (empty if history was not asked for). */
+  history: ChatMessage[];
+  participants: Participant[];
+}
+
+export interface BytesChanged extends Bytes {
+  watchId: string;
+  /** Set once when the watched segment can no longer be read (removed, truncated); the watch ends. */
+  error?: { message: string; code: string };
+}
+
+export type MenuAction = 'createSegment' | 'joinChat' | 'refresh';
+
+// ── argument validators ─────────────────────────────────────────────────────────────────────
+
+const ref = str({ min: 1, max: 300, hint: 'must be a segment reference: sysv:ID, key:0xHEX or posix:NAME', pattern: /^(sysv|key|posix):./ });
+const offset = int({ min: 0, max: MAX_OFFSET });
+const length = int({ min: 0, max: MAX_RANGE });
+const size = int({ min: 1, max: MAX_OFFSET });
+const mode = int({ min: 0, max: 0o777 });
+const room = str({ min: 1, max: 200, pattern: /^[A-Za-z0-9._-]+$/, hint: 'must be letters, digits, ".", "_" or "-"' });
+const nick = str({ min: 1, max: 32 });
+const sessionId = str({ min: 1, max: 64 });
+const watchId = str({ min: 1, max: 64 });
+
+const createRequest: Validator<CreateRequest> = union<CreateRequest>('kind', {
+  sysv: object<Extract<CreateRequest, { kind: 'sysv' }>>({
+    kind: literal('sysv'),
+    identity: union<SysvIdentity>('by', {
+      key: object<Extract<SysvIdentity, { by: 'key' }>>({ by: literal('key'), key: int({ min: 1, max: 0xffffffff }) }),
+      ftok: object<Extract<SysvIdentity, { by: 'ftok' }>>({
+        by: literal('ftok'), path: str({ min: 1, max: 4096 }), projectId: int({ min: 1, max: 255 }),
+      }),
+      private: object<Extract<SysvIdentity, { by: 'private' }>>({ by: literal('private') }),
+    }),
+    size, mode, exclusive: bool,
+  }),
+  posix: object<Extract<CreateRequest, { kind: 'posix' }>>({
+    kind: literal('posix'), name: str({ min: 1, max: 256 }), size, mode, exclusive: bool,
+  }),
+});
+
+const joinOptions = optional(object<{ history?: boolean }>({ history: optional(bool) }));
+
+// ── the method list ─────────────────────────────────────────────────────────────────────────
+
+/** One method: named argument validators, and (type only) its result. */
+export interface MethodSpec<Args extends unknown[], Result> {
+  args: { [K in keyof Args]: readonly [name: string, check: Validator<Args[K]>] };
+  /** Phantom: carries the result type; never set. */
+  readonly result?: Result;
+}
+
+function method<Args extends unknown[], Result>(...args: MethodSpec<Args, Result>['args']): MethodSpec<Args, Result> {
+  return { args };
+}
+
+export const methods = {
+  /** Version, transport, who we run as. */
+  info: method<[], AppInfo>(),
+  /** One scan of every SysV and POSIX segment with attachers. */
+  listSegments: method<[], ScanResult>(),
+  /** One segment's row (same data as in listSegments); ENOENT if it is gone. */
+  showSegment: method<[ref: string], SegmentRow>(['ref', ref]),
+  /** Copies up to MAX_RANGE bytes out of a segment, attached read-only. */
+  readRange: method<[ref: string, offset: number, length: number], Bytes>(['ref', ref], ['offset', offset], ['length', length]),
+  /** Copies bytes into a segment through an explicit read-write attachment. */
+  writeRange: method<[ref: string, offset: number, data: Uint8Array], Written>(
+    ['ref', ref], ['offset', offset], ['data', bytes({ max: MAX_RANGE })]),
+  createSegment: method<[request: CreateRequest], Created>(['request', createRequest]),
+  /** IPC_RMID / shm_unlink. Drops this app's own attachments to it first. */
+  removeSegment: method<[ref: string], { ref: string }>(['ref', ref]),
+  limits: method<[], Limits>(),
+  /** Reads a range now and then about once a second, emitting bytesChanged only when it changed.
+   *  The segment stays attached (read-only) until unwatch or the window closes. */
+  watchRange: method<[ref: string, offset: number, length: number], Watch>(['ref', ref], ['offset', offset], ['length', length]),
+  unwatch: method<[watchId: string], null>(['watchId', watchId]),
+  /** Joins (creating if needed) a chat room; events for it carry the returned sessionId. */
+  chatJoin: method<[room: string, nick: string, options?: { history?: boolean }], ChatSession>(
+    ['room', room], ['nick', nick], ['options', joinOptions]),
+  chatSend: method<[sessionId: string, text: string], null>(['sessionId', sessionId], ['text', str({ min: 1, max: MAX_CHAT_TEXT })]),
+  chatHistory: method<[sessionId: string], ChatMessage[]>(['sessionId', sessionId]),
+  chatParticipants: method<[sessionId: string], Participant[]>(['sessionId', sessionId]),
+  chatLeave: method<[sessionId: string], null>(['sessionId', sessionId]),
+} as const;
+
+/** Every event main may push, with its payload type (values are phantom, only keys matter). */
+export const events = {
+  /** The segment list differs from the last one sent (about once a second while it changes). */
+  segmentsChanged: {} as ScanResult,
+  bytesChanged: {} as BytesChanged,
+  chatMessage: {} as { sessionId: string; message: ChatMessage },
+  chatMissed: {} as { sessionId: string; count: number },
+  chatPresence: {} as { sessionId: string; participants: Participant[] },
+  /** A menu item (Electron) asks the focused window to act. */
+  menu: {} as { action: MenuAction },
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = (typeof events)[E];
+export type ArgsOf<M extends MethodName> = Methods[M] extends MethodSpec<infer A, unknown> ? A : never;
+export type ResultOf<M extends MethodName> = Methods[M] extends MethodSpec<unknown[], infer R> ? R : never;
+
+export const methodNames = Object.keys(methods) as MethodName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+/** `onSegmentsChanged` for `segmentsChanged`, and so on. */
+export type ListenerName<E extends EventName> = `on${Capitalize<E>}`;
+export function listenerName<E extends EventName>(event: E): ListenerName<E> {
+  return `on${event[0]!.toUpperCase()}${event.slice(1)}` as ListenerName<E>;
+}
+
+/** What the renderer sees as window.shmscope (or gets from connectWebSocket). */
+export type ShmscopeApi =
+  & { [M in MethodName]: (...args: ArgsOf<M>) => Promise<ResultOf<M>> }
+  & { [E in EventName as ListenerName<E>]: (callback: (payload: EventPayload<E>) => void) => () => void };
+
+/** How a failure travels over any transport. */
+export interface WireError {
+  message: string;
+  code: string;
+}
+
+export type Reply<R = unknown> = { ok: true; result: R } | { ok: false; error: WireError };
+
+/** Checks a call's arguments against the contract; returns them typed. Throws ContractError. */
+export function validateArgs<M extends MethodName>(name: M, args: unknown): ArgsOf<M> {
+  const spec: MethodSpec<unknown[], unknown> = methods[name];
+  if (!Array.isArray(args)) throw new ContractError(`${name}: arguments must be a list`);
+  if (args.length > spec.args.length) {
+    throw new ContractError(`${name}: takes at most ${spec.args.length} argument(s), got ${args.length}`);
+  }
+  return spec.args.map(([argName, check], i) => check(args[i], `${name}(${argName})`)) as ArgsOf<M>;
+}
+
+export function isMethodName(value: unknown): value is MethodName {
+  return typeof value === 'string' && Object.hasOwn(methods, value);
+}
+
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && Object.hasOwn(events, value);
+}
+
+/** Electron IPC channel names: one per method, one per event, prefixed so nothing else collides. */
+export const ipcChannel = {
+  method: (name: MethodName): string => `shmscope:call:${name}`,
+  event: (name: EventName): string => `shmscope:event:${name}`,
+};
