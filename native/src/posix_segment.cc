@@ -1,5 +1,302 @@
 #include "posix_segment.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <string>
+
+#include "bounds.h"
+#include "os_error.h"
+
+// Why reads and writes use pread/pwrite instead of the mapping: anyone who can open
+// a POSIX object can ftruncate it while we have it mapped, and touching a page past
+// the new end raises SIGBUS, which would kill the whole app. pread/pwrite on the
+// descriptor see the same bytes and report a short count instead. The mapping is
+// still kept: it is what makes us show up as an attacher in /proc/PID/maps, like
+// every other program that uses the object.
+
 namespace shmscope {
-void InitPosix(Napi::Env, Napi::Object) {}
+namespace {
+
+// The rules of shm_open(3) as glibc applies them, checked up front so the error
+// names the object: "/name", nothing else containing '/', 2..255 bytes.
+void ValidateName(Napi::Env env, const std::string& name) {
+  const std::string subject = "posix:" + name;
+  const bool valid = name.size() >= 2 && name.size() <= 255 && name[0] == '/' &&
+                     name.find('/', 1) == std::string::npos &&
+                     name.find('\0') == std::string::npos && name != "/." && name != "/..";
+  if (!valid) {
+    ThrowCodedError(env, "EINVAL", subject,
+                    "invalid POSIX shared memory name: it must start with '/', contain no other '/', "
+                    "and be 2 to 255 bytes long");
+  }
+}
+
+std::string NameArg(Napi::Env env, const Napi::Value& value) {
+  if (!value.IsString()) throw Napi::TypeError::New(env, "posix: name must be a string such as \"/demo\"");
+  std::string name = value.As<Napi::String>().Utf8Value();
+  ValidateName(env, name);
+  return name;
+}
+
+// Owns a file descriptor.
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  ~UniqueFd() { Reset(); }
+  void Reset(int fd = -1) {
+    if (fd_ >= 0) close(fd_);
+    fd_ = fd;
+  }
+  int get() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+
+ private:
+  int fd_ = -1;
+};
+
+// Owns an mmap() region. It is never read or written through (see the top of the file).
+class SharedMapping {
+ public:
+  SharedMapping() = default;
+  SharedMapping(const SharedMapping&) = delete;
+  SharedMapping& operator=(const SharedMapping&) = delete;
+  ~SharedMapping() { Unmap(); }
+
+  // Maps `length` bytes of fd (nothing for 0: mmap refuses empty mappings). Returns errno or 0.
+  int Map(int fd, size_t length, bool readOnly) {
+    Unmap();
+    if (length == 0) return 0;
+    void* address = mmap(nullptr, length, readOnly ? PROT_READ : PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (address == MAP_FAILED) return errno;
+    address_ = address;
+    length_ = length;
+    return 0;
+  }
+  void Unmap() {
+    if (address_ != nullptr) munmap(address_, length_);
+    address_ = nullptr;
+    length_ = 0;
+  }
+
+ private:
+  void* address_ = nullptr;
+  size_t length_ = 0;
+};
+
+// The current size of the object behind fd, or -1 with errno set.
+off_t CurrentSize(int fd) {
+  struct stat st {};
+  if (fstat(fd, &st) != 0) return -1;
+  return st.st_size;
+}
+
+// new PosixSegment(name, {create, exclusive, mode, readOnly, size}).
+class PosixSegment : public Napi::ObjectWrap<PosixSegment> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "PosixSegment",
+                       {InstanceMethod<&PosixSegment::Read>("read"),
+                        InstanceMethod<&PosixSegment::Write>("write"),
+                        InstanceMethod<&PosixSegment::Stat>("stat"),
+                        InstanceMethod<&PosixSegment::Truncate>("truncate"),
+                        InstanceMethod<&PosixSegment::Close>("close"),
+                        InstanceAccessor<&PosixSegment::Size>("size"),
+                        InstanceAccessor<&PosixSegment::ReadOnly>("readOnly"),
+                        InstanceAccessor<&PosixSegment::Closed>("closed"),
+                        InstanceAccessor<&PosixSegment::Name>("name")});
+  }
+
+  explicit PosixSegment(const Napi::CallbackInfo& info) : Napi::ObjectWrap<PosixSegment>(info) {
+    Napi::Env env = info.Env();
+    name_ = NameArg(env, info[0]);
+    subject_ = "posix:" + name_;
+    Napi::Object options = OptionsArg(env, info[1], subject_);
+    const bool create = BoolOption(env, options, "create", subject_, false);
+    const bool exclusive = BoolOption(env, options, "exclusive", subject_, false);
+    readOnly_ = BoolOption(env, options, "readOnly", subject_, false);
+    const unsigned mode = ModeOption(env, options, subject_, 0600);
+    Napi::Value sizeValue = options.Get("size");
+    const bool haveSize = !sizeValue.IsUndefined();
+    const uint64_t maxOff = static_cast<uint64_t>(std::numeric_limits<off_t>::max());
+    const uint64_t size = haveSize ? ToIndex(env, sizeValue, subject_, "size", maxOff) : 0;
+
+    const bool created = Open(env, create, exclusive, mode);
+    try {
+      if (created) {
+        // shm_open applies the umask; the requested mode is what the user asked for.
+        if (fchmod(fd_.get(), mode) != 0) ThrowOsError(env, errno, subject_, "fchmod");
+        if (haveSize && ftruncate(fd_.get(), static_cast<off_t>(size)) != 0) {
+          ThrowOsError(env, errno, subject_, "ftruncate");
+        }
+      }
+      const off_t current = CurrentSize(fd_.get());
+      if (current < 0) ThrowOsError(env, errno, subject_, "fstat");
+      size_ = static_cast<uint64_t>(current);
+      if (int err = mapping_.Map(fd_.get(), size_, readOnly_)) ThrowOsError(env, err, subject_, "mmap");
+    } catch (...) {
+      // Do not leave behind a half-made object that only we knew about.
+      if (created) shm_unlink(name_.c_str());
+      throw;
+    }
+  }
+
+  // The members' destructors unmap and close when the JS object is garbage-collected.
+
+ private:
+  // shm_open; returns whether this call created the object. With create but not
+  // exclusive it first tries O_EXCL so it knows, and only then sets mode and size:
+  // an existing object that others use is never resized or chmod'ed by opening it.
+  bool Open(Napi::Env env, bool create, bool exclusive, unsigned mode) {
+    const int access = readOnly_ ? O_RDONLY : O_RDWR;
+    if (create) {
+      int fd = shm_open(name_.c_str(), access | O_CREAT | O_EXCL, mode);
+      if (fd >= 0) {
+        fd_.Reset(fd);
+        return true;
+      }
+      if (errno != EEXIST || exclusive) ThrowOsError(env, errno, subject_, "shm_open");
+    }
+    int fd = shm_open(name_.c_str(), access, 0);
+    if (fd < 0) ThrowOsError(env, errno, subject_, "shm_open");
+    fd_.Reset(fd);
+    return false;
+  }
+
+  void RequireOpen(Napi::Env env) const {
+    if (!fd_.valid()) ThrowCodedError(env, "ECLOSED", subject_, "the segment handle is closed");
+  }
+  void RequireWritable(Napi::Env env, const char* what) const {
+    // The descriptor is O_RDONLY: pwrite/ftruncate would fail with EBADF/EINVAL,
+    // which says nothing useful. Say what is really going on.
+    if (readOnly_) ThrowCodedError(env, "EACCES", subject_, std::string("cannot ") + what + ": the segment is attached read-only");
+  }
+  [[noreturn]] void ThrowTruncated(Napi::Env env, const char* operation, uint64_t offset, uint64_t length) {
+    const off_t now = CurrentSize(fd_.get());
+    ThrowCodedError(env, "ETRUNCATED", subject_,
+                    std::string(operation) + " of " + std::to_string(length) + " bytes at offset " +
+                        std::to_string(offset) + " failed: another process truncated the segment, it is now " +
+                        (now < 0 ? std::string("of unknown size") : std::to_string(now) + " bytes") +
+                        " (was " + std::to_string(size_) + ")");
+  }
+
+  Napi::Value Read(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    RequireOpen(env);
+    const uint64_t offset = ToIndex(env, info[0], subject_, "offset");
+    const uint64_t length = ToIndex(env, info[1], subject_, "length");
+    CheckRange(env, subject_, "read", offset, length, size_);
+    // A fresh (not external) buffer, filled straight from the descriptor.
+    Napi::Buffer<uint8_t> buffer = Napi::Buffer<uint8_t>::New(env, length);
+    uint64_t done = 0;
+    while (done < length) {
+      const ssize_t n = pread(fd_.get(), buffer.Data() + done, length - done, static_cast<off_t>(offset + done));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        ThrowOsError(env, errno, subject_, "pread");
+      }
+      if (n == 0) ThrowTruncated(env, "read", offset, length);  // end of file before our size: it shrank
+      done += static_cast<uint64_t>(n);
+    }
+    return buffer;
+  }
+
+  Napi::Value Write(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    RequireOpen(env);
+    const uint64_t offset = ToIndex(env, info[0], subject_, "offset");
+    Napi::Uint8Array bytes = BytesArg(env, info[1], subject_);
+    const uint64_t length = bytes.ByteLength();
+    CheckRange(env, subject_, "write", offset, length, size_);
+    RequireWritable(env, "write");
+    // pwrite past the end would silently grow a truncated object (with a hole of
+    // zeros) instead of failing: check the live size first. A truncation racing
+    // with this check only means the object grows back; nothing can fault.
+    const off_t now = CurrentSize(fd_.get());
+    if (now < 0) ThrowOsError(env, errno, subject_, "fstat");
+    if (!RangeInside(offset, length, static_cast<uint64_t>(now))) ThrowTruncated(env, "write", offset, length);
+    const uint8_t* data = bytes.Data();
+    uint64_t done = 0;
+    while (done < length) {
+      const ssize_t n = pwrite(fd_.get(), data + done, length - done, static_cast<off_t>(offset + done));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        ThrowOsError(env, errno, subject_, "pwrite");
+      }
+      if (n == 0) ThrowOsError(env, ENOSPC, subject_, "pwrite");  // tmpfs full: no progress possible
+      done += static_cast<uint64_t>(n);
+    }
+    return env.Undefined();
+  }
+
+  Napi::Value Stat(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    RequireOpen(env);
+    struct stat st {};
+    if (fstat(fd_.get(), &st) != 0) ThrowOsError(env, errno, subject_, "fstat");
+    Napi::Object result = Napi::Object::New(env);
+    result.Set("size", static_cast<double>(st.st_size));
+    result.Set("mode", static_cast<double>(st.st_mode & 0777));  // permission bits, like SysvStat.mode
+    result.Set("uid", static_cast<double>(st.st_uid));
+    result.Set("gid", static_cast<double>(st.st_gid));
+    result.Set("mtimeMs", static_cast<double>(st.st_mtim.tv_sec) * 1000.0 + static_cast<double>(st.st_mtim.tv_nsec) / 1e6);
+    result.Set("dev", static_cast<double>(st.st_dev));
+    result.Set("ino", static_cast<double>(st.st_ino));
+    return result;
+  }
+
+  // ftruncate, then map the new size so our attachment covers the whole object.
+  Napi::Value Truncate(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    RequireOpen(env);
+    const uint64_t maxOff = static_cast<uint64_t>(std::numeric_limits<off_t>::max());
+    const uint64_t size = ToIndex(env, info[0], subject_, "size", maxOff);
+    RequireWritable(env, "truncate");
+    if (ftruncate(fd_.get(), static_cast<off_t>(size)) != 0) ThrowOsError(env, errno, subject_, "ftruncate");
+    size_ = size;
+    if (int err = mapping_.Map(fd_.get(), size_, readOnly_)) ThrowOsError(env, err, subject_, "mmap");
+    return env.Undefined();
+  }
+
+  Napi::Value Close(const Napi::CallbackInfo& info) {
+    mapping_.Unmap();
+    fd_.Reset();
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Size(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(size_)); }
+  Napi::Value ReadOnly(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), readOnly_); }
+  Napi::Value Closed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), !fd_.valid()); }
+  Napi::Value Name(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), name_); }
+
+  std::string name_;
+  std::string subject_;
+  bool readOnly_ = true;
+  // The size we mapped (set at open and by our own truncate); reads and writes are
+  // checked against it, and a shorter file means someone else truncated it.
+  uint64_t size_ = 0;
+  UniqueFd fd_;
+  SharedMapping mapping_;  // declared after fd_: unmapped before the descriptor closes
+};
+
+Napi::Value PosixUnlink(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::string name = NameArg(env, info[0]);
+  if (shm_unlink(name.c_str()) != 0) ThrowOsError(env, errno, "posix:" + name, "shm_unlink");
+  return env.Undefined();
+}
+
+}  // namespace
+
+void InitPosix(Napi::Env env, Napi::Object exports) {
+  exports.Set("PosixSegment", PosixSegment::Define(env));
+  exports.Set("posixUnlink", Napi::Function::New<PosixUnlink>(env, "posixUnlink"));
+}
+
 }  // namespace shmscope
