@@ -1,0 +1,189 @@
+// Implements the contract (preload/api.ts) over segments, scan and chat, in plain Node so
+// it is tested without Electron. Each transport connects one client per window or socket;
+// the client owns its watches and chat sessions, and dispose() releases them all (window
+// closed, socket dropped): rooms are left and segments detached.
+import { hostname, userInfo } from 'node:os';
+import pkg from '../package.json' with { type: 'json' };
+import { ShmscopeError } from './errors';
+import { scanLimits, scanSegments, type ScanResult, type SegmentRow } from './scan';
+import {
+  createSegment, formatRef, openSegment, parseRef, removeSegment, resolveSysvId, type SegmentRef,
+} from './segments';
+import { ChatSessions, type ChatJoin } from './service/chat';
+import { SegmentFeed } from './service/feed';
+import { checkWrite, readClamped } from './service/ranges';
+import { toWireError } from './service/reply';
+import { Watches } from './service/watches';
+import {
+  isMethodName, validateArgs,
+  type AppInfo, type ArgsOf, type EventName, type EventPayload, type MethodName, type Reply, type ResultOf,
+} from '../preload/api';
+
+export interface ServiceOptions {
+  transport: AppInfo['transport'];
+  /** Joins chat rooms; without it the chat methods fail with ENOSYS. */
+  chat?: ChatJoin;
+  /** How often the segment list and watched ranges are re-read (default 1000 ms). */
+  intervalMs?: number;
+  /** Replaceable for tests. */
+  scan?: () => ScanResult;
+}
+
+export type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+export interface Client {
+  /** Validates the arguments, runs the method, and always resolves with a Reply. */
+  call(method: unknown, args: unknown): Promise<Reply>;
+  /** Releases everything this client holds. Safe to call twice. */
+  dispose(): Promise<void>;
+}
+
+export interface Service {
+  connect(emit: Emit): Client;
+  /** Disposes every client and stops the timers. */
+  close(): Promise<void>;
+}
+
+interface ClientState {
+  watches: Watches;
+  chat: ChatSessions;
+}
+
+type Handlers = { [M in MethodName]: (state: ClientState, ...args: ArgsOf<M>) => ResultOf<M> | Promise<ResultOf<M>> };
+
+export function createService(options: ServiceOptions): Service {
+  const scan = options.scan ?? scanSegments;
+  const intervalMs = options.intervalMs ?? 1000;
+  const feed = new SegmentFeed(scan, intervalMs);
+  const clients = new Set<ClientState & { dispose(): Promise<void> }>();
+
+  // One timer for every client's watches: a tick reads each watched range once.
+  let watchTimer: NodeJS.Timeout | undefined;
+  const syncWatchTimer = (): void => {
+    const any = [...clients].some((c) => c.watches.size > 0);
+    if (any && !watchTimer) {
+      watchTimer = setInterval(() => { for (const c of clients) c.watches.poll(); }, intervalMs);
+      watchTimer.unref();
+    } else if (!any && watchTimer) {
+      clearInterval(watchTimer);
+      watchTimer = undefined;
+    }
+  };
+
+  const handlers: Handlers = {
+    info: () => {
+      const user = userInfo();
+      return { version: pkg.version, transport: options.transport, pid: process.pid, uid: user.uid, user: user.username, hostname: hostname() };
+    },
+    listSegments: () => scan(),
+    showSegment: (_s, ref) => findRow(scan(), parseRef(ref), ref),
+    readRange: (_s, ref, offset, length) => {
+      const segment = openSegment(parseRef(ref));
+      try {
+        return { ref: segment.ref, offset, size: segment.size, data: readClamped(segment, offset, length) };
+      } finally {
+        segment.close();
+      }
+    },
+    writeRange: (_s, ref, offset, data) => {
+      // Writing is an explicit act: a read-write attachment just for this write.
+      const segment = openSegment(parseRef(ref), { writable: true });
+      try {
+        checkWrite(segment, offset, data.length);
+        segment.write(offset, data);
+        return { ref: segment.ref, offset, written: data.length };
+      } finally {
+        segment.close();
+      }
+    },
+    createSegment: (_s, request) => {
+      const created = createSegment(request);
+      feed.poke();
+      return created;
+    },
+    removeSegment: (_s, ref) => {
+      const parsed = parseRef(ref);
+      const canonical = canonicalRef(parsed);
+      // Our own attachments would keep a SysV segment alive (marked dest) after IPC_RMID.
+      for (const c of clients) c.watches.endFor(canonical, 'removed');
+      syncWatchTimer();
+      const removed = removeSegment(parsed);
+      feed.poke();
+      return { ref: removed };
+    },
+    limits: () => scanLimits(),
+    watchRange: (state, ref, offset, length) => {
+      const watch = state.watches.add(ref, offset, length);
+      syncWatchTimer();
+      return watch;
+    },
+    unwatch: (state, watchId) => {
+      state.watches.remove(watchId);
+      syncWatchTimer();
+      return null;
+    },
+    chatJoin: (state, room, nick, joinOptions) => state.chat.join(room, nick, joinOptions?.history ?? true),
+    chatSend: (state, sessionId, text) => state.chat.send(sessionId, text),
+    chatHistory: (state, sessionId) => state.chat.history(sessionId),
+    chatParticipants: (state, sessionId) => state.chat.participants(sessionId),
+    chatLeave: (state, sessionId) => state.chat.leave(sessionId),
+  };
+
+  function connect(emit: Emit): Client {
+    let disposed = false;
+    const unsubscribe = feed.subscribe((result) => emit('segmentsChanged', result));
+    const state = {
+      watches: new Watches((payload) => emit('bytesChanged', payload)),
+      chat: new ChatSessions(options.chat, emit),
+      async dispose(): Promise<void> {
+        if (disposed) return;
+        disposed = true;
+        clients.delete(state);
+        unsubscribe();
+        state.watches.closeAll();
+        syncWatchTimer();
+        await state.chat.leaveAll();
+      },
+    };
+    clients.add(state);
+    return {
+      async call(method, args) {
+        try {
+          if (disposed) throw new ShmscopeError('shmscope', 'this window is closing', 'ECONNRESET');
+          if (!isMethodName(method)) throw new ShmscopeError(String(method).slice(0, 64), 'no such method', 'ENOSYS');
+          const checked = validateArgs(method, args);
+          const handler = handlers[method] as (s: ClientState, ...a: unknown[]) => unknown;
+          return { ok: true, result: await handler(state, ...checked) };
+        } catch (error) {
+          return { ok: false, error: toWireError(error) };
+        }
+      },
+      dispose: state.dispose,
+    };
+  }
+
+  return {
+    connect,
+    async close() {
+      await Promise.all([...clients].map((c) => c.dispose()));
+      feed.stop();
+    },
+  };
+}
+
+/** sysv:ID or posix:NAME for any reference (a key: is looked up). */
+function canonicalRef(ref: SegmentRef): string {
+  return ref.kind === 'key' ? `sysv:${resolveSysvId(ref)}` : formatRef(ref);
+}
+
+function findRow(result: ScanResult, ref: SegmentRef, text: string): SegmentRow {
+  const row = result.segments.find((r) => {
+    switch (ref.kind) {
+      case 'sysv': return r.kind === 'sysv' && r.id === ref.id;
+      case 'key': return r.kind === 'sysv' && r.keyNumber === ref.key;
+      case 'posix': return r.kind === 'posix' && `/${r.name}` === ref.name;
+    }
+  });
+  if (!row) throw new ShmscopeError(text, 'no such segment (removed, or never existed)', 'ENOENT');
+  return row;
+}

@@ -1,0 +1,75 @@
+// Chat sessions of one client. The service talks to rooms through this small interface so
+// it does not depend on how main/chat is built; main/service/chat-backend.ts adapts the
+// real ChatRoom to it. Every session gets an opaque id that events carry back.
+import { randomUUID } from 'node:crypto';
+import { ShmscopeError } from '../errors';
+import type { ChatMessage, ChatSession, EventName, EventPayload, Participant } from '../../preload/api';
+
+export interface ChatRoomHandle {
+  onMessage(listener: (message: ChatMessage) => void): void;
+  onMissed(listener: (count: number) => void): void;
+  onPresence(listener: (participants: Participant[]) => void): void;
+  send(text: string): Promise<void> | void;
+  history(): ChatMessage[];
+  participants(): Participant[];
+  leave(): Promise<void> | void;
+}
+
+export type ChatJoin = (room: string, options: { nick: string; history: boolean }) => Promise<ChatRoomHandle>;
+
+type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+/** Per client; one window rarely needs more than a few rooms. */
+export const MAX_SESSIONS = 16;
+
+export class ChatSessions {
+  readonly #join: ChatJoin | undefined;
+  readonly #emit: Emit;
+  readonly #rooms = new Map<string, { room: string; nick: string; handle: ChatRoomHandle }>();
+
+  constructor(join: ChatJoin | undefined, emit: Emit) {
+    this.#join = join;
+    this.#emit = emit;
+  }
+
+  async join(room: string, nick: string, history: boolean): Promise<ChatSession> {
+    if (!this.#join) throw new ShmscopeError(`room ${room}`, 'chat is not available in this build', 'ENOSYS');
+    if (this.#rooms.size >= MAX_SESSIONS) {
+      throw new ShmscopeError(`room ${room}`, `at most ${MAX_SESSIONS} rooms per window; leave one first`, 'EMFILE');
+    }
+    const handle = await this.#join(room, { nick, history });
+    const sessionId = randomUUID();
+    this.#rooms.set(sessionId, { room, nick, handle });
+    handle.onMessage((message) => this.#emit('chatMessage', { sessionId, message }));
+    handle.onMissed((count) => this.#emit('chatMissed', { sessionId, count }));
+    handle.onPresence((participants) => this.#emit('chatPresence', { sessionId, participants }));
+    return { sessionId, room, nick, history: history ? handle.history() : [], participants: handle.participants() };
+  }
+
+  #get(sessionId: string): ChatRoomHandle {
+    const entry = this.#rooms.get(sessionId);
+    if (!entry) throw new ShmscopeError(`chat session ${sessionId}`, 'not joined (left already, or the window was closed)', 'ENOENT');
+    return entry.handle;
+  }
+
+  async send(sessionId: string, text: string): Promise<null> {
+    await this.#get(sessionId).send(text);
+    return null;
+  }
+
+  history(sessionId: string): ChatMessage[] { return this.#get(sessionId).history(); }
+  participants(sessionId: string): Participant[] { return this.#get(sessionId).participants(); }
+
+  async leave(sessionId: string): Promise<null> {
+    const handle = this.#get(sessionId);
+    this.#rooms.delete(sessionId);
+    await handle.leave();
+    return null;
+  }
+
+  async leaveAll(): Promise<void> {
+    const handles = [...this.#rooms.values()].map((entry) => entry.handle);
+    this.#rooms.clear();
+    await Promise.allSettled(handles.map((handle) => handle.leave()));
+  }
+}

@@ -1,0 +1,88 @@
+// Watched byte ranges of one client: each keeps its segment attached read-only, is re-read
+// on every tick, and reports only when the bytes changed (or once, when it cannot be read
+// any more, after which it is dropped).
+import { randomUUID } from 'node:crypto';
+import { ShmscopeError } from '../errors';
+import { openSegment, parseRef, type Segment } from '../segments';
+import type { BytesChanged, Watch } from '../../preload/api';
+import { readClamped } from './ranges';
+import { toWireError } from './reply';
+
+/** Per client; stops a runaway renderer from pinning unbounded attachments. */
+export const MAX_WATCHES = 32;
+
+interface Entry {
+  segment: Segment;
+  offset: number;
+  length: number;
+  last: Buffer;
+}
+
+export class Watches {
+  readonly #entries = new Map<string, Entry>();
+  readonly #emit: (payload: BytesChanged) => void;
+
+  constructor(emit: (payload: BytesChanged) => void) {
+    this.#emit = emit;
+  }
+
+  get size(): number { return this.#entries.size; }
+
+  add(ref: string, offset: number, length: number): Watch {
+    if (this.#entries.size >= MAX_WATCHES) {
+      throw new ShmscopeError('watchRange', `at most ${MAX_WATCHES} watched ranges per window; unwatch some first`, 'EMFILE');
+    }
+    const segment = openSegment(parseRef(ref));
+    try {
+      const data = readClamped(segment, offset, length);
+      const watchId = randomUUID();
+      this.#entries.set(watchId, { segment, offset, length, last: data });
+      return { watchId, ref: segment.ref, offset, size: segment.size, data };
+    } catch (error) {
+      segment.close();
+      throw error;
+    }
+  }
+
+  remove(watchId: string): void {
+    const entry = this.#entries.get(watchId);
+    if (!entry) throw new ShmscopeError(`watch ${watchId}`, 'no such watch (already ended?)', 'ENOENT');
+    this.#entries.delete(watchId);
+    entry.segment.close();
+  }
+
+  /** Re-reads every range; emits bytesChanged for the ones that differ. */
+  poll(): void {
+    for (const [watchId, entry] of this.#entries) {
+      const { segment, offset } = entry;
+      let data: Buffer;
+      try {
+        data = readClamped(segment, offset, entry.length);
+      } catch (error) {
+        this.#end(watchId, entry, toWireError(error));
+        continue;
+      }
+      if (data.equals(entry.last)) continue;
+      entry.last = data;
+      this.#emit({ watchId, ref: segment.ref, offset, size: segment.size, data });
+    }
+  }
+
+  /** Ends the watches on a segment (it is being removed), telling the client why. */
+  endFor(canonicalRef: string, reason: string): void {
+    for (const [watchId, entry] of this.#entries) {
+      if (entry.segment.ref === canonicalRef) this.#end(watchId, entry, { message: `${canonicalRef}: ${reason}`, code: 'ENOENT' });
+    }
+  }
+
+  #end(watchId: string, entry: Entry, error: BytesChanged['error']): void {
+    this.#entries.delete(watchId);
+    entry.segment.close();
+    this.#emit({ watchId, ref: entry.segment.ref, offset: entry.offset, size: 0, data: new Uint8Array(0), ...(error ? { error } : {}) });
+  }
+
+  closeAll(): void {
+    for (const entry of this.#entries.values()) entry.segment.close();
+    this.#entries.clear();
+  }
+}
