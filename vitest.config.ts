@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: {
@@ -12,5 +13,17 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Tests share the machine's IPC namespace; unique names keep them apart.
     pool: 'forks',
+    projects: [
+      // Node-side tests: everything except the renderer's.
+      { extends: true, test: { name: 'node', exclude: [...configDefaults.exclude, 'test/renderer/**'] } },
+      // Svelte component tests: compiled by the svelte plugin, run in happy-dom, and resolved with
+      // the 'browser' condition so `mount` is Svelte's client runtime, not its server one.
+      // Not `extends: true`: that would merge the root's include and run every test here too.
+      {
+        plugins: [svelte({ configFile: false })],
+        resolve: { conditions: ['browser'] },
+        test: { name: 'renderer', include: ['test/renderer/**/*.test.ts'], environment: 'happy-dom' },
+      },
+    ],
   },
 });

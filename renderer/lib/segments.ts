@@ -1,0 +1,165 @@
+// The segments table as data: one list of column definitions (like util-linux lsipc's column
+// table), and the bookkeeping that marks rows which appeared, vanished or changed attach
+// count between two scans. Pure, so tested without a DOM.
+import type { SegmentRow } from './contract';
+import { formatSize } from './hex';
+
+export type SortValue = string | number | null;
+
+export interface Column {
+  id: string;
+  label: string;
+  /** Tooltip: what the column means (lsipc's column help). */
+  title: string;
+  align: 'left' | 'right';
+  /** What sorting compares. */
+  value(row: SegmentRow): SortValue;
+  /** What the cell shows. */
+  text(row: SegmentRow): string;
+}
+
+/** POSIX objects used as chat rooms are named with this prefix by main/chat (see README-contract-needs.md). */
+const CHAT_PREFIX = /^shmscope[-.]chat[-.]/;
+
+export function isChatRoom(row: SegmentRow): boolean {
+  return row.kind === 'posix' && CHAT_PREFIX.test(row.name);
+}
+
+export function kindLabel(row: SegmentRow): string {
+  if (isChatRoom(row)) return 'chat';
+  return row.kind === 'sysv' ? 'SysV' : 'POSIX';
+}
+
+export function statusText(row: SegmentRow): string {
+  if (row.kind !== 'sysv') return '';
+  return [row.dest ? 'dest' : '', row.locked ? 'locked' : ''].filter(Boolean).join(' ');
+}
+
+export const COLUMNS: readonly Column[] = [
+  { id: 'kind', label: 'Kind', title: 'SysV, POSIX, or a shmscope chat room', align: 'left', value: kindLabel, text: kindLabel },
+  {
+    id: 'name', label: 'Key / name', title: 'System V key (0x00000000 is IPC_PRIVATE) or POSIX object name', align: 'left',
+    value: (r) => (r.kind === 'sysv' ? r.key : r.name),
+    text: (r) => (r.kind === 'sysv' ? r.key : `/${r.name}`),
+  },
+  { id: 'id', label: 'ID', title: 'System V shmid', align: 'right', value: (r) => r.id, text: (r) => (r.id === null ? '' : String(r.id)) },
+  { id: 'size', label: 'Size', title: 'Size in bytes', align: 'right', value: (r) => r.size, text: (r) => formatSize(r.size) },
+  { id: 'perms', label: 'Perms', title: 'Permission bits (octal)', align: 'left', value: (r) => r.perms, text: (r) => r.perms },
+  { id: 'owner', label: 'Owner', title: 'Owning user', align: 'left', value: (r) => r.owner, text: (r) => r.owner },
+  { id: 'nattch', label: 'Attached', title: 'Number of attached processes', align: 'right', value: (r) => r.nattch, text: (r) => String(r.nattch) },
+  { id: 'status', label: 'Status', title: 'dest: marked for removal; locked: SHM_LOCK', align: 'left', value: statusText, text: statusText },
+];
+
+export function columnById(id: string): Column | undefined {
+  return COLUMNS.find((c) => c.id === id);
+}
+
+export interface SortState {
+  column: string;
+  descending: boolean;
+}
+
+function compareValues(a: SortValue, b: SortValue): number {
+  // Empty values sort last whichever the direction, so they never crowd the top.
+  if (a === null || a === '') return b === null || b === '' ? 0 : 1;
+  if (b === null || b === '') return -1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a).localeCompare(String(b), undefined, { numeric: true });
+}
+
+export function sortRows<T extends { row: SegmentRow }>(items: readonly T[], sort: SortState): T[] {
+  const column = columnById(sort.column) ?? COLUMNS[0]!;
+  const sign = sort.descending ? -1 : 1;
+  return [...items].sort((x, y) => {
+    const a = column.value(x.row);
+    const b = column.value(y.row);
+    const emptyA = a === null || a === '';
+    const emptyB = b === null || b === '';
+    if (emptyA !== emptyB) return emptyA ? 1 : -1;
+    return sign * compareValues(a, b) || x.row.ref.localeCompare(y.row.ref);
+  });
+}
+
+/** Case-insensitive match of every whitespace-separated word against any cell's text or the ref. */
+export function matchesFilter(row: SegmentRow, filter: string): boolean {
+  const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return true;
+  const haystack = [row.ref, ...COLUMNS.map((c) => c.text(row))].join(' ').toLowerCase();
+  return words.every((w) => haystack.includes(w));
+}
+
+export type RowState = 'appeared' | 'stable' | 'vanished';
+
+export interface MarkedRow {
+  row: SegmentRow;
+  state: RowState;
+  /** When the row entered `state` (ms). */
+  since: number;
+  /** When its attach count last changed (ms), or undefined. */
+  attachChangedAt?: number;
+  /** Attach count before the last change, to show "2 → 3". */
+  previousNattch?: number;
+}
+
+export interface MarkTimes {
+  /** How long a new row stays marked as new. */
+  appearedMs: number;
+  /** How long a vanished row stays, greyed, before it is dropped. */
+  vanishedMs: number;
+  /** How long a changed attach count stays marked. */
+  changedMs: number;
+}
+
+export const DEFAULT_MARK_TIMES: MarkTimes = { appearedMs: 4000, vanishedMs: 4000, changedMs: 4000 };
+
+/**
+ * Merges a new scan into the marked rows. `initial` (the first scan) marks nothing as new:
+ * everything that already existed when the window opened is simply there.
+ */
+export function mergeScan(previous: readonly MarkedRow[], rows: readonly SegmentRow[], now: number, options: { initial?: boolean; times?: MarkTimes } = {}): MarkedRow[] {
+  const times = options.times ?? DEFAULT_MARK_TIMES;
+  const before = new Map(previous.map((m) => [m.row.ref, m]));
+  const out: MarkedRow[] = [];
+  for (const row of rows) {
+    const old = before.get(row.ref);
+    before.delete(row.ref);
+    if (old === undefined || old.state === 'vanished') {
+      out.push(options.initial ? { row, state: 'stable', since: now } : { row, state: 'appeared', since: now });
+      continue;
+    }
+    const next: MarkedRow = { ...old, row };
+    if (old.state === 'appeared' && now - old.since >= times.appearedMs) { next.state = 'stable'; next.since = now; }
+    if (old.row.nattch !== row.nattch) {
+      next.attachChangedAt = now;
+      next.previousNattch = old.row.nattch;
+    } else if (old.attachChangedAt !== undefined && now - old.attachChangedAt >= times.changedMs) {
+      delete next.attachChangedAt;
+      delete next.previousNattch;
+    }
+    out.push(next);
+  }
+  for (const old of before.values()) {
+    if (old.state !== 'vanished') out.push({ row: old.row, state: 'vanished', since: now });
+    else if (now - old.since < times.vanishedMs) out.push(old);
+  }
+  return out;
+}
+
+/** Drops marks that have expired, without a new scan (called by a timer so marks fade on time). */
+export function expireMarks(rows: readonly MarkedRow[], now: number, times: MarkTimes = DEFAULT_MARK_TIMES): MarkedRow[] {
+  const out: MarkedRow[] = [];
+  let changed = false;
+  for (const m of rows) {
+    if (m.state === 'vanished' && now - m.since >= times.vanishedMs) { changed = true; continue; }
+    let next = m;
+    if (m.state === 'appeared' && now - m.since >= times.appearedMs) next = { ...next, state: 'stable', since: now };
+    if (m.attachChangedAt !== undefined && now - m.attachChangedAt >= times.changedMs) {
+      next = { ...next };
+      delete next.attachChangedAt;
+      delete next.previousNattch;
+    }
+    if (next !== m) changed = true;
+    out.push(next);
+  }
+  return changed ? out : (rows as MarkedRow[]);
+}
