@@ -11,7 +11,7 @@ import {
 } from './segments';
 import { ChatSessions, type ChatJoin } from './service/chat';
 import { SegmentFeed } from './service/feed';
-import { checkWrite, readClamped } from './service/ranges';
+import { checkWrite, plain, readClamped } from './service/ranges';
 import { toWireError } from './service/reply';
 import { Watches } from './service/watches';
 import {
@@ -80,7 +80,7 @@ export function createService(options: ServiceOptions): Service {
     readRange: (_s, ref, offset, length) => {
       const segment = openSegment(parseRef(ref));
       try {
-        return { ref: segment.ref, offset, size: segment.size, data: readClamped(segment, offset, length) };
+        return { ref: segment.ref, offset, size: segment.size, data: plain(readClamped(segment, offset, length)) };
       } finally {
         segment.close();
       }

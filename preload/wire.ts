@@ -3,7 +3,11 @@
 
 const BYTES = '$bytes';
 
+// Node (the server side) has a fast native codec; browsers take the portable loop.
+const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+
 function toBase64(data: Uint8Array): string {
+  if (NodeBuffer) return NodeBuffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
   let binary = '';
   const chunk = 0x8000;
   for (let i = 0; i < data.length; i += chunk) {
@@ -13,6 +17,7 @@ function toBase64(data: Uint8Array): string {
 }
 
 function fromBase64(text: string): Uint8Array {
+  if (NodeBuffer) return new Uint8Array(NodeBuffer.from(text, 'base64'));
   const binary = atob(text);
   const out = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);

@@ -87,7 +87,9 @@ function handleHttp(request: IncomingMessage, response: ServerResponse, config: 
   const verdict = check(request, config);
   if (!verdict.ok) return refuse(403, `403 Forbidden: ${verdict.reason}`);
   if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(405, '405 Method Not Allowed');
-  const pathname = new URL(request.url ?? '/', 'http://x').pathname;
+  // The raw path, not URL's normalized one: a request that tries "..", however spelled, is
+  // refused outright rather than silently resolved to some other file.
+  const pathname = (request.url ?? '/').split('?')[0]!;
   const resolved = resolveStatic(config.rendererDir, pathname);
   if (!resolved.ok) {
     if (pathname === '/' && resolved.status === 404) {

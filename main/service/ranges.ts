@@ -18,3 +18,8 @@ export function checkWrite(segment: Segment, offset: number, length: number): vo
     throw new ShmscopeError(segment.ref, `writing ${length} bytes at offset ${offset} passes the end of the segment (${size} bytes)`, 'ERANGE');
   }
 }
+
+/** A plain Uint8Array view (not a Buffer), so every transport hands the renderer the same type. */
+export function plain(data: Buffer): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}

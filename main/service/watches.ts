@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { ShmscopeError } from '../errors';
 import { openSegment, parseRef, type Segment } from '../segments';
 import type { BytesChanged, Watch } from '../../preload/api';
-import { readClamped } from './ranges';
+import { plain, readClamped } from './ranges';
 import { toWireError } from './reply';
 
 /** Per client; stops a runaway renderer from pinning unbounded attachments. */
@@ -37,7 +37,7 @@ export class Watches {
       const data = readClamped(segment, offset, length);
       const watchId = randomUUID();
       this.#entries.set(watchId, { segment, offset, length, last: data });
-      return { watchId, ref: segment.ref, offset, size: segment.size, data };
+      return { watchId, ref: segment.ref, offset, size: segment.size, data: plain(data) };
     } catch (error) {
       segment.close();
       throw error;
@@ -64,7 +64,7 @@ export class Watches {
       }
       if (data.equals(entry.last)) continue;
       entry.last = data;
-      this.#emit({ watchId, ref: segment.ref, offset, size: segment.size, data });
+      this.#emit({ watchId, ref: segment.ref, offset, size: segment.size, data: plain(data) });
     }
   }
 
