@@ -8,6 +8,9 @@
         "src/sysv_segment.cc",
         "src/posix_segment.cc",
         "src/channel.cc",
+        "src/channel_reader.cc",
+        "src/channel_presence.cc",
+        "src/channel_segment.cc",
         "src/channel_binding.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

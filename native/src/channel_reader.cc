@@ -1,0 +1,215 @@
+// The reader side of the ring: walk records in order, validate everything, copy out,
+// re-check (seqlock style), skip ahead when lapped, unblock records of dead writers.
+#include <cstring>
+
+#include "channel.h"
+#include "channel_check.h"
+
+namespace shmscope::chan {
+namespace {
+
+template <typename T>
+T Get(const uint8_t* p, size_t off) {
+  T v;
+  std::memcpy(&v, p + off, sizeof v);
+  return v;
+}
+
+// Positions handed out by writers are kAlign-aligned; a scribbled tail may not be.
+uint64_t AlignedTail(const Channel& ch) { return AlignUp(ch.TailPosition()); }
+
+}  // namespace
+
+void Reader::StartAtTail() {
+  uint64_t position = 0, seq = 0;
+  ch_.ReadTail(position, seq);
+  pos_ = AlignUp(position);
+  nextSeq_ = seq;
+  haveSeq_ = true;
+}
+
+void Reader::StartAtOldest() {
+  const uint64_t tail = AlignedTail(ch_);
+  const uint64_t ring = ch_.geometry().ringSize;
+  haveSeq_ = false;
+  pos_ = 0;
+  // Within the first lap position 0 is the first record; later the oldest intact
+  // record is the first valid header at or after tail - ring.
+  if (tail > ring) Resync(tail - ring, tail, "lapped");
+}
+
+bool Reader::LooksLikeHeader(uint64_t position) const {
+  const Geometry& g = ch_.geometry();
+  const uint64_t off = g.ringOffset + (position & (g.ringSize - 1));
+  const uint64_t word = ch_.At64(off + kRecWord).load(std::memory_order_acquire);
+  if (WordTag(word) != TagOf(position)) return false;
+  const uint64_t len = WordLength(word);
+  if (len == 0 || len % kAlign != 0) return false;
+  switch (WordState(word)) {
+    case kRecordPadding: return true;
+    case kRecordClaimed:
+    case kRecordCommitted: return ch_.At64(off + kRecPosition).load(std::memory_order_acquire) == position;
+    default: return false;
+  }
+}
+
+void Reader::Resync(uint64_t from, uint64_t tail, const char* reason) {
+  const uint64_t ring = ch_.geometry().ringSize;
+  uint64_t q = AlignUp(from);
+  if (tail > ring && q < tail - ring) q = tail - ring;  // older bytes are already overwritten
+  pendingReason_ = reason;
+  stallSince_ = 0;
+  for (; q < tail; q += kAlign) {
+    if (LooksLikeHeader(q)) { pos_ = q; return; }
+  }
+  pos_ = tail;
+}
+
+void Reader::Deliver(Message&& m, std::vector<Event>& out) {
+  if (haveSeq_ && m.seq > nextSeq_) {
+    Event e;
+    e.kind = Event::kMissed;
+    e.missed = m.seq - nextSeq_;
+    e.reason = pendingReason_;
+    out.push_back(std::move(e));
+  }
+  nextSeq_ = m.seq + 1;
+  haveSeq_ = true;
+  pendingReason_ = "lapped";
+  Event e;
+  e.kind = Event::kMessage;
+  e.message = std::move(m);
+  out.push_back(std::move(e));
+}
+
+size_t Reader::Poll(std::vector<Event>& out, size_t maxEvents, size_t maxBytes) {
+  const size_t before = out.size();
+  size_t bytes = 0;
+  // The iteration cap bounds the work of one call even if a hostile process keeps
+  // rewriting the ring under us.
+  for (int i = 0; i < 65536 && out.size() - before < maxEvents && bytes < maxBytes; ++i) {
+    if (StepOnce(out, bytes) != Step::kProgress) break;
+  }
+  return out.size() - before;
+}
+
+Reader::Step Reader::StepOnce(std::vector<Event>& out, size_t& bytes) {
+  const Geometry& g = ch_.geometry();
+  const uint64_t tail = AlignedTail(ch_);
+  if (tail == pos_) { stallSince_ = 0; return Step::kDone; }
+  const uint64_t ahead = tail - pos_;
+  if (ahead > (uint64_t{1} << 62)) {  // the tail went backwards: scribbled
+    pendingReason_ = "corrupt";
+    pos_ = tail;
+    return Step::kProgress;
+  }
+  if (ahead > g.ringSize) { Resync(tail - g.ringSize, tail, "lapped"); return Step::kProgress; }
+  const uint64_t off = g.ringOffset + (pos_ & (g.ringSize - 1));
+  const uint64_t word = ch_.At64(off + kRecWord).load(std::memory_order_acquire);
+  if (WordTag(word) != TagOf(pos_)) return HandleUnfinished(tail, word);  // not written yet this lap
+  switch (WordState(word)) {
+    case kRecordNone:
+    case kRecordClaimed: return HandleUnfinished(tail, word);
+    case kRecordCommitted: return ReadCommitted(tail, word, out, bytes);
+    case kRecordPadding: {
+      const uint64_t len = WordLength(word);
+      if (len == 0 || len % kAlign != 0 || len > ahead) { Resync(pos_ + kAlign, tail, "corrupt"); return Step::kProgress; }
+      pos_ += len;
+      stallSince_ = 0;
+      return Step::kProgress;
+    }
+    default: Resync(pos_ + kAlign, tail, "corrupt"); return Step::kProgress;
+  }
+}
+
+// The record at pos_ is claimed but not committed (or its header is not even written).
+// Wait for it, unless its writer is dead (at once) or it stalled past kStallMs: then
+// turn it into padding with a CAS, which a late commit by a live writer cannot race.
+Reader::Step Reader::HandleUnfinished(uint64_t tail, uint64_t word) {
+  const Geometry& g = ch_.geometry();
+  const uint64_t now = MonotonicMs();
+  if (stallSince_ == 0 || stallPos_ != pos_) { stallPos_ = pos_; stallSince_ = now; stallTail_ = tail; }
+  const uint64_t ringOff = pos_ & (g.ringSize - 1);
+  const uint64_t off = g.ringOffset + ringOff;
+  uint64_t len = 0;
+  uint32_t pid = 0;
+  if (WordTag(word) == TagOf(pos_) && WordState(word) == kRecordClaimed) {
+    len = WordLength(word);
+    pid = ch_.At32(off + kRecPid).load(std::memory_order_relaxed);
+  } else if (ch_.At64(off + kRecPosition).load(std::memory_order_acquire) == pos_) {
+    // The writer published its intent (pid, length) but has not moved the word yet.
+    len = ch_.At32(off + kRecLength).load(std::memory_order_relaxed);
+    pid = ch_.At32(off + kRecPid).load(std::memory_order_relaxed);
+  }
+  if (len == 0 || len % kAlign != 0 || len > tail - pos_) { len = 0; pid = 0; }
+  const bool expired = now >= stallSince_ + kStallMs;
+  const bool dead = pid != 0 && !ProcessAlive(pid, 0);
+  if (!expired && !dead) return Step::kStuck;
+  if (len == 0) {
+    if (!expired) return Step::kStuck;
+    // Length unknown: records claimed before the stall began had kStallMs to write
+    // their headers, so pad up to the first one that did, or to the tail seen then.
+    uint64_t q = stallTail_;
+    for (uint64_t x = pos_ + kAlign; x < stallTail_; x += kAlign) {
+      if (LooksLikeHeader(x)) { q = x; break; }
+    }
+    len = q - pos_;
+  }
+  uint64_t expected = word;
+  if (ch_.At64(off + kRecWord).compare_exchange_strong(expected, MakeWord(pos_, len, kRecordPadding),
+                                                       std::memory_order_acq_rel)) {
+    pos_ += len;
+    pendingReason_ = "unblocked";
+    stallSince_ = 0;
+  }
+  return Step::kProgress;  // either we padded it, or it changed under us: look again
+}
+
+Reader::Step Reader::ReadCommitted(uint64_t tail, uint64_t word, std::vector<Event>& out, size_t& bytes) {
+  const Geometry& g = ch_.geometry();
+  const uint64_t len = WordLength(word);
+  const uint64_t ringOff = pos_ & (g.ringSize - 1);
+  if (len < kRecordHeader || len % kAlign != 0 || ringOff + len > g.ringSize || len > tail - pos_) {
+    Resync(pos_ + kAlign, tail, "corrupt");
+    return Step::kProgress;
+  }
+  stallSince_ = 0;
+  scratch_.resize(len);
+  std::memcpy(scratch_.data(), ch_.base() + g.ringOffset + ringOff, len);
+  // Seqlock check: the copy is intact only if no writer claimed space reaching into
+  // this record's bytes (position + ring) and the word did not change.
+  std::atomic_thread_fence(std::memory_order_acquire);
+  const uint64_t tail2 = AlignedTail(ch_);
+  const uint64_t word2 = ch_.At64(g.ringOffset + ringOff + kRecWord).load(std::memory_order_relaxed);
+  if (tail2 - pos_ > g.ringSize || word2 != word) return Step::kProgress;  // re-evaluate from the top
+  const uint8_t* r = scratch_.data();
+  Message m;
+  m.seq = Get<uint64_t>(r, kRecSeq);
+  m.pid = Get<uint32_t>(r, kRecPid);
+  m.timeMs = Get<uint64_t>(r, kRecTimeMs);
+  m.slot = Get<uint16_t>(r, kRecSlot);
+  const uint32_t textLen = Get<uint32_t>(r, kRecTextLength);
+  const uint8_t nickLen = Get<uint8_t>(r, kRecNickLength);
+  const bool sane = Get<uint64_t>(r, kRecPosition) == pos_ && nickLen <= kMaxNick && textLen <= g.maxPayload &&
+                    kRecordHeader + nickLen + uint64_t{textLen} <= len && (!haveSeq_ || m.seq >= nextSeq_);
+  const char* nick = reinterpret_cast<const char*>(r + kRecordHeader);
+  if (!sane || RecordCheck(m.seq, {nick, nickLen}, {nick + nickLen, textLen}) != Get<uint64_t>(r, kRecCheck)) {
+    // Scribbled by someone: report one missed message and move on.
+    pos_ += len;
+    Event e;
+    e.kind = Event::kMissed;
+    e.missed = 1;
+    e.reason = "corrupt";
+    out.push_back(std::move(e));
+    if (haveSeq_) ++nextSeq_;
+    return Step::kProgress;
+  }
+  m.nick.assign(nick, nickLen);
+  m.text.assign(nick + nickLen, textLen);
+  pos_ += len;
+  bytes += len;
+  Deliver(std::move(m), out);
+  return Step::kProgress;
+}
+
+}  // namespace shmscope::chan
