@@ -88,6 +88,114 @@ export interface PosixSegmentHandle extends NativeMapping {
   truncate(size: number): void;
 }
 
+/** Options of `new Channel(...)`: the System V segment behind one chat room (docs/channel-format.md). */
+export interface ChannelOpenOptions {
+  /** Room name, stored in the header; opening refuses (code 'EEXIST') a segment holding another room. */
+  name: string;
+  /** System V key (main/chat/naming.ts maps room names to keys). */
+  key: number;
+  /** Create the segment when absent (IPC_CREAT|IPC_EXCL); default true. false: code 'ENOENT' when absent. */
+  create?: boolean;
+  /** Permission bits when creating; default 0o600. */
+  mode?: number;
+  /** Ring size when creating: power of two, 4096..64 MiB; default 1 MiB. */
+  ringBytes?: number;
+  /** Presence slots when creating: 1..1024; default 64. */
+  slots?: number;
+}
+
+/** One message as delivered: `seq` is the room-wide total order (1, 2, ...). */
+export interface ChannelMessage {
+  type: 'message';
+  seq: number;
+  pid: number;
+  /** Presence slot of the sender, -1 when it had not joined. */
+  slot: number;
+  nick: string;
+  /** Milliseconds since the epoch, set by the sender. */
+  time: number;
+  text: string;
+}
+
+/** Messages this reader will never see: overwritten before it read them (lapped), lost with a
+ *  writer that died or stalled between claim and commit (unblocked), or scribbled over (corrupt). */
+export interface ChannelMissed {
+  type: 'missed';
+  missed: number;
+  reason: 'lapped' | 'unblocked' | 'corrupt';
+}
+
+export interface ChannelParticipant {
+  slot: number;
+  pid: number;
+  nick: string;
+  /** Milliseconds since the epoch. */
+  joinedAt: number;
+}
+
+/** The participant list changed (join, leave, or a dead participant reaped). */
+export interface ChannelPresence {
+  type: 'presence';
+  participants: ChannelParticipant[];
+}
+
+export type ChannelEvent = ChannelMessage | ChannelMissed | ChannelPresence;
+
+export interface ChannelInfo {
+  name: string;
+  key: number;
+  shmid: number;
+  /** This handle created the segment. */
+  created: boolean;
+  ringBytes: number;
+  /** Largest text (UTF-8 bytes) a send accepts; larger → RangeError. */
+  maxText: number;
+  slots: number;
+  createdAt: number;
+  /** Random per creation, hex: tells a re-created room from the old one. */
+  generation: string;
+}
+
+/** What `channelDescribe(shmid)` reports for a segment that is a valid channel. */
+export interface ChannelDescription {
+  name: string;
+  version: number;
+  ringBytes: number;
+  maxText: number;
+  slots: number;
+  createdAt: number;
+  /** Messages ever sent in the room. */
+  messages: number;
+  participants: ChannelParticipant[];
+}
+
+/** An attached chat channel. Errors carry `code` (errno name, or ECHANNEL, EEXIST, ENOENT, ECLOSED, ESTALLED). */
+export interface NativeChannel {
+  readonly closed: boolean;
+  /** Takes a presence slot; nick is at most 32 UTF-8 bytes. */
+  join(nick: string): { slot: number; pid: number };
+  leave(): void;
+  /** Appends a message and wakes the room; returns its seq. RangeError above info().maxText bytes. */
+  send(text: string): number;
+  /** Everything still held in the ring, oldest first. */
+  readHistory(): Array<ChannelMessage | ChannelMissed>;
+  /** Live participants; reaps dead ones. */
+  participants(): ChannelParticipant[];
+  /** Starts the one waiter thread; batches arrive on the event loop until stop()/close().
+   *  history: first replay what the ring holds. */
+  start(onBatch: (batch: ChannelEvent[]) => void, options?: { history?: boolean }): void;
+  stop(): void;
+  /** false: a started channel does not keep the process alive. */
+  setRef(ref: boolean): void;
+  /** Spin ~100 µs before sleeping on the futex: lower latency, some CPU per message. */
+  setLowLatency(on: boolean): void;
+  info(): ChannelInfo;
+  /** Leaves, stops and detaches; the segment stays (remove it with sysvRemove). */
+  close(): void;
+  /** Test hook: the next send stops forever between claim and commit. */
+  _setFault(mode: 'none' | 'stall-after-claim' | 'stall-before-header'): void;
+}
+
 export interface NativeAddon {
   ftok(path: string, projectId: number): number;
   /** shmget(); key 0 means IPC_PRIVATE. Returns the shmid. */
@@ -98,6 +206,11 @@ export interface NativeAddon {
   /** Name with the leading slash, e.g. "/demo". */
   PosixSegment: new (name: string, options: PosixOpenOptions) => PosixSegmentHandle;
   posixUnlink(name: string): void;
+  Channel: new (options: ChannelOpenOptions) => NativeChannel;
+  /** Read-only look at a segment: its channel header and participants, or null if it is not a channel. */
+  channelDescribe(shmid: number): ChannelDescription | null;
+  /** Hard upper bound of a message's text in bytes (rooms with small rings accept less). */
+  CHANNEL_MAX_TEXT: number;
 }
 
 function findAddon(): string {
