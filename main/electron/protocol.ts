@@ -1,0 +1,60 @@
+// The app:// protocol that serves the built renderer to windows (instead of file://, which
+// would give the page the whole file system as its origin). Only app://shmscope/ exists;
+// paths are resolved by the same traversal-refusing code as the web mode.
+import { readFile } from 'node:fs/promises';
+import { protocol } from 'electron';
+import { securityHeaders } from '../serve/csp';
+import { contentType, NOT_BUILT_PAGE, resolveStatic } from '../serve/static';
+
+export const APP_SCHEME = 'app';
+export const APP_HOST = 'shmscope';
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+export const APP_URL = `${APP_ORIGIN}/index.html`;
+
+/** True for URLs of our renderer. (Node's URL gives non-special schemes the origin "null",
+ *  so compare scheme and host rather than `origin`.) */
+export function isAppUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === `${APP_SCHEME}:` && url.host === APP_HOST;
+  } catch {
+    return false;
+  }
+}
+
+/** Must run before the app is ready: a standard, secure scheme gets a real origin. */
+export function registerScheme(): void {
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  ]);
+}
+
+export async function appResponse(rendererDir: string, requestUrl: string): Promise<Response> {
+  const headers = securityHeaders();
+  const refuse = (status: number, text: string): Response =>
+    new Response(text, { status, headers: { ...headers, 'Content-Type': 'text/plain; charset=utf-8' } });
+  let url: URL;
+  try {
+    url = new URL(requestUrl);
+  } catch {
+    return refuse(400, 'bad URL');
+  }
+  if (url.host !== APP_HOST) return refuse(404, 'unknown host');
+  // Electron hands us the URL as the page asked for it; the raw path keeps encoded
+  // traversal visible to resolveStatic.
+  const rawPath = requestUrl.slice(APP_ORIGIN.length).split(/[?#]/)[0] || '/';
+  const resolved = resolveStatic(rendererDir, rawPath);
+  if (!resolved.ok) {
+    if (resolved.status === 404 && (rawPath === '/' || rawPath === '/index.html')) {
+      return new Response(NOT_BUILT_PAGE, { status: 200, headers: { ...headers, 'Content-Type': 'text/html; charset=utf-8' } });
+    }
+    return refuse(resolved.status, resolved.reason);
+  }
+  const body = await readFile(resolved.file);
+  return new Response(new Uint8Array(body), { status: 200, headers: { ...headers, 'Content-Type': contentType(resolved.file) } });
+}
+
+/** After ready: serve app:// from the renderer folder. */
+export function handleAppProtocol(rendererDir: string): void {
+  protocol.handle(APP_SCHEME, (request) => appResponse(rendererDir, request.url));
+}
