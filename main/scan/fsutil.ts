@@ -1,5 +1,5 @@
 // Small helpers for reading /proc and friends without throwing on the expected errors.
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 
 /** errno code of a thrown fs error, or undefined. */
 export function errnoCode(err: unknown): string | undefined {
@@ -22,5 +22,31 @@ export function readTextOrNull(path: string): string | null {
   } catch (err) {
     if (isGone(errnoCode(err))) return null;
     throw err;
+  }
+}
+
+let shared = Buffer.allocUnsafe(256 * 1024);
+
+/**
+ * Reads a whole (/proc) file into a buffer that is reused by the next call: no stat, no copy, no
+ * string. Returns a view of the bytes; it is only valid until the next call. Throws fs errors.
+ */
+export function readShared(path: string): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    let length = 0;
+    for (;;) {
+      if (length === shared.length) {
+        const bigger = Buffer.allocUnsafe(shared.length * 2);
+        shared.copy(bigger, 0, 0, length);
+        shared = bigger;
+      }
+      const n = readSync(fd, shared, length, shared.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    return shared.subarray(0, length);
+  } finally {
+    closeSync(fd);
   }
 }

@@ -8,8 +8,8 @@
 //    prefix + inode, and require the process to be in our IPC namespace (shmids are per namespace).
 //  - POSIX: match the device and inode of the /dev/shm file, whatever path the process sees
 //    (so "(deleted)" and other mounts of the same tmpfs count too).
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { errnoCode, isGone } from './fsutil';
+import { readdirSync, readlinkSync } from 'node:fs';
+import { errnoCode, isGone, readShared } from './fsutil';
 
 export interface Range { start: string; end: string; writable: boolean }
 
@@ -49,28 +49,34 @@ export function posixKey(dev: number, ino: number): string {
 
 interface Line { range: Range; dev: string; inode: number; pathStart: number; lineEnd: number }
 
-/** Parses the maps line that contains position `at`. */
-function lineAt(text: string, at: number): Line | null {
-  const lineStart = text.lastIndexOf('\n', at) + 1;
-  let lineEnd = text.indexOf('\n', at);
-  if (lineEnd === -1) lineEnd = text.length;
-  const dash = text.indexOf('-', lineStart);
-  const s1 = text.indexOf(' ', lineStart);
-  const s2 = text.indexOf(' ', s1 + 1);
-  const s3 = text.indexOf(' ', s2 + 1);
-  const s4 = text.indexOf(' ', s3 + 1);
-  const s5 = text.indexOf(' ', s4 + 1);
-  if (dash < 0 || s5 < 0 || s5 > lineEnd || dash > s1) return null;
+const NL = 10;
+const SPACE = 32;
+const SYSV = Buffer.from('/SYSV', 'latin1');
+
+/** Parses the maps line that contains byte `at`. */
+function lineAt(buf: Buffer, at: number): Line | null {
+  const lineStart = at === 0 ? 0 : buf.lastIndexOf(NL, at - 1) + 1;
+  let lineEnd = buf.indexOf(NL, at);
+  if (lineEnd === -1) lineEnd = buf.length;
+  const dash = buf.indexOf(0x2d, lineStart); // '-'
+  const s1 = buf.indexOf(SPACE, lineStart);
+  const s2 = buf.indexOf(SPACE, s1 + 1);
+  const s3 = buf.indexOf(SPACE, s2 + 1);
+  const s4 = buf.indexOf(SPACE, s3 + 1);
+  const s5 = buf.indexOf(SPACE, s4 + 1);
+  if (dash < 0 || s1 < 0 || s2 < 0 || s3 < 0 || s4 < 0 || s5 < 0 || s5 > lineEnd || dash > s1) return null;
+  let inode = 0;
+  for (let i = s4 + 1; i < s5; i++) inode = inode * 10 + (buf[i]! - 48);
   let pathStart = s5;
-  while (pathStart < lineEnd && text.charCodeAt(pathStart) === 32) pathStart++;
+  while (pathStart < lineEnd && buf[pathStart] === SPACE) pathStart++;
   return {
     range: {
-      start: `0x${text.slice(lineStart, dash)}`,
-      end: `0x${text.slice(dash + 1, s1)}`,
-      writable: text.charCodeAt(s1 + 2) === 119, // 'w' in "rw-s"
+      start: `0x${buf.toString('latin1', lineStart, dash)}`,
+      end: `0x${buf.toString('latin1', dash + 1, s1)}`,
+      writable: buf[s1 + 2] === 0x77, // 'w' in "rw-s"
     },
-    dev: text.slice(s3 + 1, s4),
-    inode: Number(text.slice(s4 + 1, s5)),
+    dev: buf.toString('latin1', s3 + 1, s4),
+    inode,
     pathStart,
     lineEnd,
   };
@@ -81,29 +87,29 @@ function add<K>(map: Map<K, Range[]>, key: K, range: Range): void {
   if (list) list.push(range); else map.set(key, [range]);
 }
 
-/** Finds our targets in one maps text. */
-export function matchMaps(pid: number, text: string, targets: MapsTargets, posixDevs: readonly string[]): ProcessMatches | null {
+/** Finds our targets in the bytes of one maps file. posixDevs: devToken()s of the POSIX targets. */
+export function matchMaps(pid: number, maps: Buffer, targets: MapsTargets, posixDevs: readonly string[]): ProcessMatches | null {
   let found: ProcessMatches | null = null;
-  const matches = () => (found ??= { pid, sysv: new Map(), posix: new Map() });
+  const matches = (): ProcessMatches => (found ??= { pid, sysv: new Map(), posix: new Map() });
 
   if (targets.sysvIds.size > 0) {
-    for (let at = text.indexOf('/SYSV'); at !== -1;) {
-      const line = lineAt(text, at);
+    for (let at = maps.indexOf(SYSV); at !== -1;) {
+      const line = lineAt(maps, at);
       if (line === null) break;
       if (line.pathStart === at && line.dev.startsWith('00:') && targets.sysvIds.has(line.inode)) {
         add(matches().sysv, line.inode, line.range);
       }
-      at = text.indexOf('/SYSV', line.lineEnd);
+      at = maps.indexOf(SYSV, line.lineEnd);
     }
   }
   for (const dev of posixDevs) {
-    const token = ` ${dev} `;
-    for (let at = text.indexOf(token); at !== -1;) {
-      const line = lineAt(text, at);
+    const token = Buffer.from(` ${dev} `, 'latin1');
+    for (let at = maps.indexOf(token); at !== -1;) {
+      const line = lineAt(maps, at);
       if (line === null) break;
       const key = `${dev} ${line.inode}`;
       if (line.dev === dev && targets.posixKeys.has(key)) add(matches().posix, key, line.range);
-      at = text.indexOf(token, line.lineEnd);
+      at = maps.indexOf(token, line.lineEnd);
     }
   }
   return found;
@@ -128,9 +134,9 @@ export function scanMaps(targets: MapsTargets): MapsScan {
     const c = entry.charCodeAt(0);
     if (c < 48 || c > 57) continue;
     const pid = Number(entry);
-    let text: string;
+    let maps: Buffer;
     try {
-      text = readFileSync(`/proc/${entry}/maps`, 'latin1');
+      maps = readShared(`/proc/${entry}/maps`);
     } catch (err) {
       const code = errnoCode(err);
       if (isGone(code)) continue;
@@ -138,7 +144,7 @@ export function scanMaps(targets: MapsTargets): MapsScan {
       continue;
     }
     result.scannedProcesses++;
-    const found = matchMaps(pid, text, targets, posixDevs);
+    const found = matchMaps(pid, maps, targets, posixDevs);
     if (found === null) continue;
     if (found.sysv.size > 0 && ownIpcNamespace !== null) {
       const ns = ipcNamespace(pid);
@@ -151,14 +157,33 @@ export function scanMaps(targets: MapsTargets): MapsScan {
 
 export interface ProcessInfo { command: string; uid: number }
 
-/** command (/proc/PID/comm) and real uid (/proc/PID/status); null if the process is gone. */
+/**
+ * command and real uid, both from /proc/PID/status (one read); null if the process is gone. The
+ * "Name:" line is the comm, escaped by the kernel if it holds a backslash or a control character:
+ * then we read /proc/PID/comm for the raw name.
+ */
 export function processInfo(pid: number): ProcessInfo | null {
   try {
-    const comm = readFileSync(`/proc/${pid}/comm`, 'latin1');
-    const status = readFileSync(`/proc/${pid}/status`, 'latin1');
+    const status = readShared(`/proc/${pid}/status`);
+    let command = '';
+    let escaped = true;
+    if (status.indexOf('Name:\t') === 0) {
+      const end = status.indexOf(NL, 6);
+      command = status.toString('utf8', 6, end < 0 ? status.length : end);
+      escaped = command.includes('\\');
+    }
     const at = status.indexOf('\nUid:');
-    const uid = at < 0 ? -1 : parseInt(status.slice(at + 5, status.indexOf('\n', at + 5)).trim(), 10);
-    return { command: comm.endsWith('\n') ? comm.slice(0, -1) : comm, uid };
+    let uid = -1;
+    if (at >= 0) {
+      let i = at + 5;
+      while (status[i] === 9 || status[i] === SPACE) i++;
+      for (uid = 0; status[i]! >= 48 && status[i]! <= 57; i++) uid = uid * 10 + (status[i]! - 48);
+    }
+    if (escaped) {
+      const comm = readShared(`/proc/${pid}/comm`);
+      command = comm.toString('utf8', 0, comm[comm.length - 1] === NL ? comm.length - 1 : comm.length);
+    }
+    return { command, uid };
   } catch (err) {
     if (isGone(errnoCode(err))) return null;
     return { command: '', uid: -1 }; // maps were readable but these are not: say nothing rather than guess

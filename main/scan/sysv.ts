@@ -37,18 +37,33 @@ export function parseSysvShm(text: string, names: NameLookup): SysvRow[] {
   const swapCol = index.get('swap');
 
   const rows: SysvRow[] = [];
+  const width = header.length;
+  const f: number[] = new Array<number>(width).fill(0); // decimal value of each field
+  let permsField = '';
   for (let n = 1; n < lines.length; n++) {
+    // Hand-rolled tokenizer: this runs for every segment on every scan.
     const line = lines[n]!;
-    if (line.length === 0) continue;
-    const f = line.trim().split(/\s+/);
-    if (f.length < header.length) continue;
-    const num = (c: number) => Number(f[c]);
-    const rawPerms = parseInt(f[col.perms]!, 8);
+    let count = 0;
+    for (let i = 0; i < line.length && count < width;) {
+      while (line.charCodeAt(i) === 32) i++;
+      if (i >= line.length) break;
+      const start = i;
+      let negative = false;
+      if (line.charCodeAt(i) === 45) { negative = true; i++; }
+      let value = 0;
+      for (let c = line.charCodeAt(i); c >= 48 && c <= 57; c = line.charCodeAt(++i)) value = value * 10 + (c - 48);
+      if (i < line.length && line.charCodeAt(i) !== 32) value = Number(line.slice(start, line.indexOf(' ', i) >>> 0)); // unexpected: let Number decide
+      while (i < line.length && line.charCodeAt(i) !== 32) i++;
+      if (count === col.perms) permsField = line.slice(start, i);
+      f[count++] = negative ? -value : value;
+    }
+    if (count < width) continue;
+    const rawPerms = parseInt(permsField, 8);
     const mode = rawPerms & 0o777;
-    const keyNumber = num(col.key) >>> 0;
-    const id = num(col.shmid);
-    const uid = num(col.uid);
-    const gid = num(col.gid);
+    const keyNumber = f[col.key]! >>> 0;
+    const id = f[col.shmid]!;
+    const uid = f[col.uid]!;
+    const gid = f[col.gid]!;
     rows.push({
       kind: 'sysv',
       ref: `sysv:${id}`,
@@ -56,25 +71,25 @@ export function parseSysvShm(text: string, names: NameLookup): SysvRow[] {
       keyNumber,
       id,
       name: null,
-      size: num(col.size),
+      size: f[col.size]!,
       perms: formatPerms(mode),
       mode,
       uid,
       gid,
       owner: names.user(uid),
       group: names.group(gid),
-      nattch: num(col.nattch),
+      nattch: f[col.nattch]!,
       attachers: [],
       unreadableProcesses: 0,
-      cpid: num(col.cpid),
-      lpid: num(col.lpid),
-      cuid: num(col.cuid),
-      cgid: num(col.cgid),
-      atime: num(col.atime),
-      dtime: num(col.dtime),
-      ctime: num(col.ctime),
-      rss: rssCol === undefined ? 0 : Number(f[rssCol]),
-      swap: swapCol === undefined ? 0 : Number(f[swapCol]),
+      cpid: f[col.cpid]!,
+      lpid: f[col.lpid]!,
+      cuid: f[col.cuid]!,
+      cgid: f[col.cgid]!,
+      atime: f[col.atime]!,
+      dtime: f[col.dtime]!,
+      ctime: f[col.ctime]!,
+      rss: rssCol === undefined ? 0 : f[rssCol]!,
+      swap: swapCol === undefined ? 0 : f[swapCol]!,
       dest: (rawPerms & SHM_DEST) !== 0,
       locked: (rawPerms & SHM_LOCKED) !== 0,
     });

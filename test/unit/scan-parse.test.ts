@@ -47,10 +47,11 @@ describe('matchMaps', () => {
     '7f000000c000-7f000000d000 rw-s 00000000 00:1b 44                         /dev/shm/not-ours',
     '7ffc00000000-7ffc00021000 rw-p 00000000 00:00 0                          [stack]',
   ].join('\n') + '\n';
+  const bytes = (text: string) => Buffer.from(text, 'latin1');
   const targets = { sysvIds: new Set([5]), posixKeys: new Set([posixKey(shmDev, 42), posixKey(shmDev, 43)]) };
 
   it('finds SysV mappings by /SYSV path + inode and POSIX ones by device + inode', () => {
-    const found = matchMaps(99, maps, targets, [devToken(shmDev)])!;
+    const found = matchMaps(99, bytes(maps), targets, [devToken(shmDev)])!;
     expect(found.pid).toBe(99);
     expect([...found.sysv.keys()]).toEqual([5]); // 6 is not a live shmid; /home/x/SYSV… is a file
     expect(found.sysv.get(5)).toEqual([
@@ -62,8 +63,8 @@ describe('matchMaps', () => {
   });
 
   it('returns null when nothing matches', () => {
-    expect(matchMaps(1, '55d0c0a00000-55d0c0a21000 r--p 00000000 08:01 1234   /usr/bin/thing\n', targets, ['00:1b'])).toBeNull();
-    expect(matchMaps(1, '', targets, ['00:1b'])).toBeNull();
+    expect(matchMaps(1, bytes('55d0c0a00000-55d0c0a21000 r--p 00000000 08:01 1234   /usr/bin/thing\n'), targets, ['00:1b'])).toBeNull();
+    expect(matchMaps(1, bytes(''), targets, ['00:1b'])).toBeNull();
   });
 
   it('formats devices the way the kernel prints them (%02x:%02x of major, minor)', () => {

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type PosixRow, scanSegments, type SegmentRow, type SysvRow } from '../../main/scan/index';
+import { spawnAttacher } from '../helpers/children';
 import { uniquePosixName, uniqueSysvKey } from '../helpers/unique';
 import { type Child, ipcmk, pyChild, removePosix, removeSysv, shmgetKey, shmLock, stopAll } from './scan-children';
 
@@ -173,5 +174,28 @@ describe('whole scan', () => {
     expect(kinds.lastIndexOf('sysv')).toBeLessThan(kinds.indexOf('posix') === -1 ? Infinity : kinds.indexOf('posix'));
     const ids = result.segments.flatMap((r) => (r.kind === 'sysv' ? [r.id] : []));
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
+  });
+});
+
+describe('attachers made through the native addon (test/helpers/children.ts)', () => {
+  it('sees node processes holding SysV and POSIX segments via the addon, ro and rw', async () => {
+    const id = newSysv();
+    const name = newPosix('scan-addon');
+    const held: Array<{ stop(): Promise<void> }> = [];
+    try {
+      const sysvRo = await spawnAttacher('sysv', id, 'ro');
+      held.push(sysvRo);
+      const posixRw = await spawnAttacher('posix', `/${name}`, 'rw');
+      held.push(posixRw);
+      const rows = scanSegments().segments;
+      const sysv = sysvRow(id, rows)!;
+      const posix = posixRow(name, rows)!;
+      expect(sysv.nattch).toBe(1);
+      expect(sysv.attachers).toEqual([expect.objectContaining({ pid: sysvRo.pid, access: 'ro', uid })]);
+      expect(posix.nattch).toBe(1);
+      expect(posix.attachers).toEqual([expect.objectContaining({ pid: posixRw.pid, access: 'rw', uid })]);
+    } finally {
+      await Promise.all(held.map((h) => h.stop()));
+    }
   });
 });
