@@ -1,7 +1,10 @@
 // One joined chat room's state as a pure reducer: the message list (history first, then live
 // messages), "N messages missed" notices, and the presence list. Kept apart from the Svelte
 // component so ordering/dedup rules are tested directly.
-import type { ChatMessage, ChatSession, Participant } from './contract';
+import type { ChatMessage, ChatSession, Participant, ShmscopeApi } from './contract';
+
+/** The part of the contract the chat panel uses. */
+export type ChatApi = Pick<ShmscopeApi, 'chatJoin' | 'chatSend' | 'chatLeave' | 'onChatMessage' | 'onChatMissed' | 'onChatPresence'>;
 
 export type ChatEntry =
   | { type: 'message'; key: string; message: ChatMessage; own: boolean }
@@ -12,8 +15,9 @@ export interface RoomState {
   sessionId: string;
   room: string;
   nick: string;
-  /** Our own pid (to mark our messages), when known. */
-  pid: number | undefined;
+  /** Our pid and presence slot: a message is ours when both match (two windows share a pid). */
+  pid: number;
+  slot: number;
   entries: ChatEntry[];
   participants: Participant[];
   /** Highest seq seen, so a message delivered twice (history + live) shows once. */
@@ -31,19 +35,20 @@ function trim(entries: ChatEntry[]): ChatEntry[] {
   return entries.length > MAX_ENTRIES ? entries.slice(entries.length - MAX_ENTRIES) : entries;
 }
 
-function messageEntry(message: ChatMessage, pid: number | undefined, nick: string): ChatEntry {
-  return { type: 'message', key: `m${message.seq}`, message, own: pid !== undefined ? message.pid === pid && message.nick === nick : false };
+function messageEntry(message: ChatMessage, pid: number, slot: number): ChatEntry {
+  return { type: 'message', key: `m${message.seq}`, message, own: message.pid === pid && message.slot === slot };
 }
 
-export function joinedRoom(session: ChatSession, pid?: number): RoomState {
+export function joinedRoom(session: ChatSession): RoomState {
   const history = [...session.history].sort((a, b) => a.seq - b.seq);
-  const entries: ChatEntry[] = history.map((m) => messageEntry(m, pid, session.nick));
+  const entries: ChatEntry[] = history.map((m) => messageEntry(m, session.pid, session.slot));
   entries.push({ type: 'notice', key: `n${++noticeCounter}`, text: `joined ${session.room} as ${session.nick}` });
   return {
     sessionId: session.sessionId,
     room: session.room,
     nick: session.nick,
-    pid,
+    pid: session.pid,
+    slot: session.slot,
     entries: trim(entries),
     participants: sortParticipants(session.participants),
     lastSeq: history.length > 0 ? history[history.length - 1]!.seq : -1,
@@ -53,7 +58,7 @@ export function joinedRoom(session: ChatSession, pid?: number): RoomState {
 
 export function addMessage(state: RoomState, message: ChatMessage): RoomState {
   if (message.seq <= state.lastSeq) return state; // already shown (from history, or delivered twice)
-  return { ...state, lastSeq: message.seq, entries: trim([...state.entries, messageEntry(message, state.pid, state.nick)]) };
+  return { ...state, lastSeq: message.seq, entries: trim([...state.entries, messageEntry(message, state.pid, state.slot)]) };
 }
 
 export function addMissed(state: RoomState, count: number): RoomState {
@@ -70,13 +75,18 @@ export function addNotice(state: RoomState, text: string): RoomState {
   return { ...state, entries: trim([...state.entries, { type: 'notice', key: `n${++noticeCounter}`, text }]) };
 }
 
+/** Identity of a participant: pid alone is not enough (two windows of one app share it). */
+export function participantKey(p: Participant): string {
+  return `${p.pid}/${p.slot}`;
+}
+
 export function sortParticipants(participants: readonly Participant[]): Participant[] {
-  return [...participants].sort((a, b) => a.joined - b.joined || a.pid - b.pid);
+  return [...participants].sort((a, b) => a.joined - b.joined || a.pid - b.pid || a.slot - b.slot);
 }
 
 /** New presence list, plus "X joined"/"X left" notices for the difference. */
 export function setPresence(state: RoomState, participants: readonly Participant[]): RoomState {
-  const id = (p: Participant): string => `${p.pid}/${p.nick}`;
+  const id = (p: Participant): string => participantKey(p);
   const before = new Set(state.participants.map(id));
   const after = new Set(participants.map(id));
   let next: RoomState = { ...state, participants: sortParticipants(participants) };

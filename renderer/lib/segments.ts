@@ -18,11 +18,17 @@ export interface Column {
   text(row: SegmentRow): string;
 }
 
-/** POSIX objects used as chat rooms are named with this prefix by main/chat (see README-contract-needs.md). */
+/** Guess for POSIX chat rooms until rows say so themselves (see README-contract-needs.md). */
 const CHAT_PREFIX = /^shmscope[-.]chat[-.]/;
 
+/** The chat room a segment holds, if the row says so (an optional `room` field). */
+export function chatRoomOf(row: SegmentRow): string | undefined {
+  const room: unknown = (row as { room?: unknown }).room;
+  return typeof room === 'string' && room !== '' ? room : undefined;
+}
+
 export function isChatRoom(row: SegmentRow): boolean {
-  return row.kind === 'posix' && CHAT_PREFIX.test(row.name);
+  return chatRoomOf(row) !== undefined || (row.kind === 'posix' && CHAT_PREFIX.test(row.name));
 }
 
 export function kindLabel(row: SegmentRow): string {

@@ -132,20 +132,22 @@ describe('segments table logic', () => {
 });
 
 describe('chat reducer', () => {
-  const msg = (seq: number, nick = 'ann', pid = 10): ChatMessage => ({ seq, pid, nick, text: `m${seq}`, time: 0 });
+  const msg = (seq: number, nick = 'ann', pid = 10, slot = 0): ChatMessage => ({ seq, pid, slot, nick, text: `m${seq}`, time: 0 });
   test('history, dedup, missed notices, presence', () => {
-    let s = joinedRoom({ sessionId: 's', room: 'lobby', nick: 'me', history: [msg(2), msg(1)], participants: [] }, 99);
+    let s = joinedRoom({ sessionId: 's', room: 'lobby', nick: 'me', pid: 99, slot: 3, history: [msg(2), msg(1)], participants: [] });
     expect(s.entries.filter((e) => e.type === 'message').map((e) => e.type === 'message' && e.message.seq)).toEqual([1, 2]);
     s = addMessage(s, msg(2)); // delivered twice: shown once
-    s = addMessage(s, msg(3, 'me', 99));
-    expect(s.entries.filter((e) => e.type === 'message')).toHaveLength(3);
+    s = addMessage(s, msg(3, 'me', 99, 1)); // same pid, other window's slot: not ours
+    expect(s.entries.at(-1)).toMatchObject({ type: 'message', own: false });
+    s = addMessage(s, msg(4, 'me', 99, 3));
+    expect(s.entries.filter((e) => e.type === 'message')).toHaveLength(4);
     expect(s.entries.at(-1)).toMatchObject({ type: 'message', own: true });
     s = addMissed(s, 5);
     s = addMissed(s, 2);
     expect(s.entries.at(-1)).toMatchObject({ type: 'missed', count: 7 });
     expect(s.missedTotal).toBe(7);
-    s = setPresence(s, [{ pid: 11, nick: 'bob', joined: 5 }]);
-    expect(s.participants).toEqual([{ pid: 11, nick: 'bob', joined: 5 }]);
+    s = setPresence(s, [{ pid: 11, slot: 0, nick: 'bob', joined: 5 }]);
+    expect(s.participants).toEqual([{ pid: 11, slot: 0, nick: 'bob', joined: 5 }]);
     expect(s.entries.at(-1)).toMatchObject({ type: 'notice', text: 'bob (pid 11) joined' });
     s = setPresence(s, []);
     expect(s.entries.at(-1)).toMatchObject({ type: 'notice', text: 'bob (pid 11) left' });
