@@ -1,5 +1,6 @@
 // The command table: `shmscope --help` lists them in this order.
 import type { Command } from '../command';
+import { chat } from './chat';
 import { create } from './create';
 import { dump } from './dump';
 import { limits } from './limits';
@@ -8,4 +9,4 @@ import { rm } from './rm';
 import { show } from './show';
 import { write } from './write';
 
-export const commands: Command[] = [ls, show, dump, write, create, rm, limits];
+export const commands: Command[] = [ls, show, dump, write, create, rm, limits, chat];

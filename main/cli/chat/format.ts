@@ -1,0 +1,46 @@
+// How chat lines look in a terminal and in --json output.
+import type { ChannelMissed, ChannelParticipant } from '../../native';
+
+/** One line of `--listen --json`: the fields scripts rely on. */
+export interface ChatJsonLine {
+  seq: number;
+  nick: string | null;
+  pid: number | null;
+  time: number;
+  text: string;
+}
+
+export function clock(epochMs: number): string {
+  return new Date(epochMs).toTimeString().slice(0, 8);
+}
+
+export function messageLine(message: ChatJsonLine): string {
+  // Classic (textbook) messages carry no sender.
+  const sender = message.nick === null ? '' : `<${message.nick}@${message.pid}> `;
+  return `[${clock(message.time)}] ${sender}${message.text}`;
+}
+
+export function jsonLine(message: ChatJsonLine): string {
+  return JSON.stringify({ seq: message.seq, nick: message.nick, pid: message.pid, time: message.time, text: message.text });
+}
+
+export function missedLine(missed: ChannelMissed): string {
+  const why = { lapped: 'overwritten before this reader got to them', unblocked: 'lost with a writer that died or stalled', corrupt: 'damaged in shared memory' }[missed.reason];
+  return `-- ${missed.missed} message${missed.missed === 1 ? '' : 's'} missed (${why}) --`;
+}
+
+export function whoLines(participants: ChannelParticipant[]): string {
+  if (participants.length === 0) return '-- nobody is here --';
+  return participants.map((p) => `-- ${p.nick} (pid ${p.pid}, joined ${clock(p.joinedAt)})`).join('\n');
+}
+
+/** "* alice joined" / "* bob left" lines for a presence change. */
+export function presenceChanges(before: ChannelParticipant[], after: ChannelParticipant[]): string[] {
+  const id = (p: ChannelParticipant) => `${p.slot}:${p.pid}:${p.joinedAt}`;
+  const was = new Set(before.map(id));
+  const is = new Set(after.map(id));
+  return [
+    ...after.filter((p) => !was.has(id(p))).map((p) => `* ${p.nick} joined (pid ${p.pid})`),
+    ...before.filter((p) => !is.has(id(p))).map((p) => `* ${p.nick} left (pid ${p.pid})`),
+  ];
+}

@@ -1,0 +1,55 @@
+// `shmscope chat ROOM`: a terminal chat. Incoming lines are printed above the prompt
+// without disturbing what the user is typing.
+import { clearLine, createInterface, cursorTo } from 'node:readline';
+import type { ChannelMissed } from '../../native';
+import { messageLine, missedLine, presenceChanges, whoLines } from './format';
+import type { ChatSession } from './session';
+
+const HELP = '-- /who: who is here   /history: what the room still holds   /quit: leave --';
+
+export function interactive(session: ChatSession, prompt: string): Promise<number> {
+  const terminal = createInterface({ input: process.stdin, output: process.stdout, prompt, terminal: process.stdin.isTTY });
+  const show = (text: string) => {
+    if (process.stdout.isTTY) {
+      clearLine(process.stdout, 0);
+      cursorTo(process.stdout, 0);
+    }
+    process.stdout.write(`${text}\n`);
+    terminal.prompt(true);
+  };
+
+  let present = session.participants();
+  process.stdout.write(`-- joined ${session.description}\n${HELP}\n${whoLines(present)}\n`);
+  session.listen({
+    message: (message) => show(messageLine(message)),
+    missed: (missed: ChannelMissed) => show(missedLine(missed)),
+    presence: (participants) => {
+      for (const line of presenceChanges(present, participants)) show(line);
+      present = participants;
+    },
+    ended: () => { show('-- the other side ended the conversation --'); terminal.close(); },
+  });
+  terminal.prompt();
+
+  return new Promise((resolve) => {
+    let queue = Promise.resolve();
+    terminal.on('line', (line) => {
+      const text = line.trimEnd();
+      queue = queue.then(async () => {
+        if (text === '/quit') { terminal.close(); return; }
+        if (text === '/who') show(whoLines(session.participants()));
+        else if (text === '/history') show(session.history().map((m) => messageLine(m)).join('\n') || '-- the ring holds no messages --');
+        else if (text.startsWith('/')) show(HELP);
+        else if (text !== '') await session.send(text).catch((error: Error) => show(`-- not sent: ${error.message}`));
+        else terminal.prompt();
+      });
+    });
+    terminal.on('SIGINT', () => terminal.close());
+    terminal.on('close', () => {
+      void queue.then(() => {
+        session.close();
+        resolve(0);
+      });
+    });
+  });
+}
