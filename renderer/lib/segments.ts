@@ -18,17 +18,13 @@ export interface Column {
   text(row: SegmentRow): string;
 }
 
-/** Guess for POSIX chat rooms until rows say so themselves (see README-contract-needs.md). */
-const CHAT_PREFIX = /^shmscope[-.]chat[-.]/;
-
-/** The chat room a segment holds, if the row says so (an optional `room` field). */
+/** The chat room a segment holds (the contract marks shmscope chat segments with `room`). */
 export function chatRoomOf(row: SegmentRow): string | undefined {
-  const room: unknown = (row as { room?: unknown }).room;
-  return typeof room === 'string' && room !== '' ? room : undefined;
+  return row.room !== undefined && row.room !== '' ? row.room : undefined;
 }
 
 export function isChatRoom(row: SegmentRow): boolean {
-  return chatRoomOf(row) !== undefined || (row.kind === 'posix' && CHAT_PREFIX.test(row.name));
+  return chatRoomOf(row) !== undefined;
 }
 
 export function kindLabel(row: SegmentRow): string {
@@ -45,8 +41,12 @@ export const COLUMNS: readonly Column[] = [
   { id: 'kind', label: 'Kind', title: 'SysV, POSIX, or a shmscope chat room', align: 'left', value: kindLabel, text: kindLabel },
   {
     id: 'name', label: 'Key / name', title: 'System V key (0x00000000 is IPC_PRIVATE) or POSIX object name', align: 'left',
-    value: (r) => (r.kind === 'sysv' ? r.key : r.name),
-    text: (r) => (r.kind === 'sysv' ? r.key : `/${r.name}`),
+    value: (r) => chatRoomOf(r) ?? (r.kind === 'sysv' ? r.key : r.name),
+    text: (r) => {
+      const base = r.kind === 'sysv' ? r.key : `/${r.name}`;
+      const room = chatRoomOf(r);
+      return room === undefined ? base : `${room} (${base})`;
+    },
   },
   { id: 'id', label: 'ID', title: 'System V shmid', align: 'right', value: (r) => r.id, text: (r) => (r.id === null ? '' : String(r.id)) },
   { id: 'size', label: 'Size', title: 'Size in bytes', align: 'right', value: (r) => r.size, text: (r) => formatSize(r.size) },
