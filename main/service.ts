@@ -5,18 +5,19 @@
 import { hostname, userInfo } from 'node:os';
 import pkg from '../package.json' with { type: 'json' };
 import { ShmscopeError } from './errors';
-import { scanLimits, scanSegments, type ScanResult, type SegmentRow } from './scan';
+import { scanLimits, scanSegments } from './scan';
 import {
   createSegment, formatRef, openSegment, parseRef, removeSegment, resolveSysvId, type SegmentRef,
 } from './segments';
 import { ChatSessions, type ChatJoin } from './service/chat';
 import { SegmentFeed } from './service/feed';
+import { labelRooms } from './service/rooms';
 import { checkWrite, plain, readClamped } from './service/ranges';
 import { toWireError } from './service/reply';
 import { Watches } from './service/watches';
 import {
   isMethodName, validateArgs,
-  type AppInfo, type ArgsOf, type EventName, type EventPayload, type MethodName, type Reply, type ResultOf,
+  type AppInfo, type ArgsOf, type ScanResult, type SegmentRow, type EventName, type EventPayload, type MethodName, type Reply, type ResultOf,
 } from '../preload/api';
 
 export interface ServiceOptions {
@@ -52,7 +53,7 @@ interface ClientState {
 type Handlers = { [M in MethodName]: (state: ClientState, ...args: ArgsOf<M>) => ResultOf<M> | Promise<ResultOf<M>> };
 
 export function createService(options: ServiceOptions): Service {
-  const scan = options.scan ?? scanSegments;
+  const scan = options.scan ?? ((): ScanResult => labelRooms(scanSegments()));
   const intervalMs = options.intervalMs ?? 1000;
   const feed = new SegmentFeed(scan, intervalMs);
   const clients = new Set<ClientState & { dispose(): Promise<void> }>();

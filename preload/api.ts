@@ -24,12 +24,19 @@
 //   Uint8Array values travel as {"$bytes": "<base64>"} (preload/wire.ts encodes/decodes them).
 //   Host must be 127.0.0.1:PORT or localhost:PORT; Origin, when sent, the same origin.
 //   Anything else is refused with HTTP 403 (and the WebSocket upgrade likewise).
-import type { Attacher, Limits, PosixRow, ScanResult, SegmentRow, SysvRow } from '../main/scan/types';
+import type { Attacher, Limits, PosixRow, ScanResult as ScannerResult, SegmentRow as ScannerRow, SysvRow } from '../main/scan/types';
 import { bool, bytes, ContractError, int, literal, object, optional, str, union, type Validator } from './validate';
 
 export { ContractError };
 
-export type { Attacher, Limits, PosixRow, ScanResult, SegmentRow, SysvRow };
+export type { Attacher, Limits, PosixRow, SysvRow };
+
+/** A scanner row, plus the chat room it holds when the segment is a shmscope chat room. */
+export type SegmentRow = ScannerRow & { room?: string };
+
+export interface ScanResult extends Omit<ScannerResult, 'segments'> {
+  segments: SegmentRow[];
+}
 
 /** Largest range one readRange/watchRange/writeRange call moves (the hex view reads visible rows only). */
 export const MAX_RANGE = 1024 * 1024;
@@ -88,6 +95,9 @@ export interface ChatMessage {
   /** Position in the room's log; increases by one per message, so gaps show losses. */
   seq: number;
   pid: number;
+  /** The sender's presence slot (-1 if it had not joined). Two windows of one app share a pid,
+   *  so "is this mine" is `pid === session.pid && slot === session.slot`. */
+  slot: number;
   nick: string;
   text: string;
   /** Milliseconds since the epoch (sender's clock). */
@@ -96,6 +106,7 @@ export interface ChatMessage {
 
 export interface Participant {
   pid: number;
+  slot: number;
   nick: string;
   /** Milliseconds since the epoch. */
   joined: number;
@@ -105,6 +116,9 @@ export interface ChatSession {
   sessionId: string;
   room: string;
   nick: string;
+  /** Our own pid and presence slot in the room (see ChatMessage.slot). */
+  pid: number;
+  slot: number;
   /** Messages still in the ring when we joined (empty if history was not asked for). */
   history: ChatMessage[];
   participants: Participant[];
@@ -125,7 +139,7 @@ const offset = int({ min: 0, max: MAX_OFFSET });
 const length = int({ min: 0, max: MAX_RANGE });
 const size = int({ min: 1, max: MAX_OFFSET });
 const mode = int({ min: 0, max: 0o777 });
-const room = str({ min: 1, max: 200, pattern: /^[A-Za-z0-9._-]+$/, hint: 'must be letters, digits, ".", "_" or "-"' });
+const room = str({ min: 1, max: 64, pattern: /^[A-Za-z0-9._-]+$/, hint: 'must be letters, digits, ".", "_" or "-"' });
 const nick = str({ min: 1, max: 32 });
 const sessionId = str({ min: 1, max: 64 });
 const watchId = str({ min: 1, max: 64 });
@@ -197,7 +211,8 @@ export const events = {
   segmentsChanged: {} as ScanResult,
   bytesChanged: {} as BytesChanged,
   chatMessage: {} as { sessionId: string; message: ChatMessage },
-  chatMissed: {} as { sessionId: string; count: number },
+  /** Messages this session will never see: lapped by writers, or lost with a dead writer. */
+  chatMissed: {} as { sessionId: string; count: number; reason: 'lapped' | 'unblocked' | 'corrupt' },
   chatPresence: {} as { sessionId: string; participants: Participant[] },
   /** A menu item (Electron) asks the focused window to act. */
   menu: {} as { action: MenuAction },

@@ -1,15 +1,38 @@
-// Bundles the Node-side entry points (CLI, benchmarks) with esbuild into out/.
-// The native addon stays external: main/native.ts finds it at run time.
+// Builds everything `npm start`, the CLI and the tests run, into out/:
+//  - Node entry points (CLI, benchmarks) and the Electron main process: esbuild, ESM,
+//    dependencies left to node_modules, the native addon found at run time by main/native.ts.
+//  - The preload: ONE CommonJS file with everything inlined, because a sandboxed preload can
+//    neither load ESM nor require anything from node_modules ('electron' is provided).
+//  - The renderer (when renderer/index.html exists): vite with vite.renderer.config.ts.
+// esbuild rather than electron-vite: two extra entries here are all Electron needs, and
+// esbuild already builds the CLI, so there is one tool and one config for Node-side code.
+import { existsSync } from 'node:fs';
 import { build } from 'esbuild';
 
-await build({
-  entryPoints: { 'main/cli': 'main/cli.ts', 'bench/scan': 'bench/scan.ts' },
-  outdir: 'out',
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  sourcemap: true,
-  packages: 'external',
-  logLevel: 'warning',
-});
+const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
+
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: {
+      'main/cli': 'main/cli.ts', 'bench/scan': 'bench/scan.ts',
+      'main/electron': 'main/electron/index.ts', 'main/serve': 'main/serve/main.ts',
+    },
+    outdir: 'out',
+    format: 'esm',
+    packages: 'external',
+  }),
+  build({
+    ...common,
+    entryPoints: { 'preload/index': 'preload/index.ts' },
+    outdir: 'out',
+    outExtension: { '.js': '.cjs' },
+    format: 'cjs',
+    external: ['electron'],
+  }),
+]);
+
+if (existsSync('renderer/index.html') && !process.argv.includes('--no-renderer')) {
+  const { build: viteBuild } = await import('vite');
+  await viteBuild({ configFile: 'vite.renderer.config.ts', logLevel: 'warn' });
+}

@@ -1,7 +1,44 @@
-// Connects the service to main/chat. Until main/chat lands this reports chat as unavailable
-// (the chat methods then fail with ENOSYS and a clear message) instead of breaking the build.
-import type { ChatJoin } from './chat';
+// Adapts main/chat's ChatRoom to the service's ChatRoomHandle. The room is joined at the
+// live tail and its history read right after, so nothing falls in between; live messages
+// the history already holds (sent in that instant) are dropped by seq, so none shows twice.
+import { ChatRoom } from '../chat';
+import type { ChannelMessage, ChannelParticipant } from '../chat/room';
+import type { ChatMessage, Participant } from '../../preload/api';
+import type { ChatJoin, ChatRoomHandle } from './chat';
+
+function toMessage(m: ChannelMessage): ChatMessage {
+  return { seq: m.seq, pid: m.pid, slot: m.slot, nick: m.nick, text: m.text, time: m.time };
+}
+
+function toParticipant(p: ChannelParticipant): Participant {
+  return { pid: p.pid, slot: p.slot, nick: p.nick, joined: p.joinedAt };
+}
+
+export const joinChatRoom: ChatJoin = async (room, { nick }) => {
+  // keepAlive false: an open room must not keep `shmscope serve` from exiting on Ctrl-C.
+  const chat = ChatRoom.join(room, { nick, history: false, keepAlive: false });
+  let lastHistorySeq = -1;
+  const handle: ChatRoomHandle = {
+    pid: chat.pid,
+    slot: chat.slot,
+    onMessage(listener) {
+      chat.on('message', (m) => { if (m.seq > lastHistorySeq) listener(toMessage(m)); });
+    },
+    onMissed(listener) { chat.on('missed', (m) => listener(m.missed, m.reason)); },
+    onPresence(listener) { chat.on('presence', (ps) => listener(ps.map(toParticipant))); },
+    send(text) { chat.send(text); },
+    history() {
+      const messages = chat.history().map(toMessage);
+      const last = messages.at(-1);
+      if (last && last.seq > lastHistorySeq) lastHistorySeq = last.seq;
+      return messages;
+    },
+    participants: () => chat.participants().map(toParticipant),
+    leave() { chat.leave(); },
+  };
+  return handle;
+};
 
 export async function defaultChat(): Promise<ChatJoin | undefined> {
-  return undefined;
+  return joinChatRoom;
 }

@@ -6,8 +6,10 @@ import { ShmscopeError } from '../errors';
 import type { ChatMessage, ChatSession, EventName, EventPayload, Participant } from '../../preload/api';
 
 export interface ChatRoomHandle {
+  readonly pid: number;
+  readonly slot: number;
   onMessage(listener: (message: ChatMessage) => void): void;
-  onMissed(listener: (count: number) => void): void;
+  onMissed(listener: (count: number, reason: 'lapped' | 'unblocked' | 'corrupt') => void): void;
   onPresence(listener: (participants: Participant[]) => void): void;
   send(text: string): Promise<void> | void;
   history(): ChatMessage[];
@@ -41,9 +43,12 @@ export class ChatSessions {
     const sessionId = randomUUID();
     this.#rooms.set(sessionId, { room, nick, handle });
     handle.onMessage((message) => this.#emit('chatMessage', { sessionId, message }));
-    handle.onMissed((count) => this.#emit('chatMissed', { sessionId, count }));
+    handle.onMissed((count, reason) => this.#emit('chatMissed', { sessionId, count, reason }));
     handle.onPresence((participants) => this.#emit('chatPresence', { sessionId, participants }));
-    return { sessionId, room, nick, history: history ? handle.history() : [], participants: handle.participants() };
+    return {
+      sessionId, room, nick, pid: handle.pid, slot: handle.slot,
+      history: history ? handle.history() : [], participants: handle.participants(),
+    };
   }
 
   #get(sessionId: string): ChatRoomHandle {

@@ -64,6 +64,7 @@ describe('IPC registration', () => {
   it('leaves a window\'s rooms when it closes or reloads', async () => {
     const left: string[] = [];
     const chat: ChatJoin = async (room) => ({
+      pid: 1, slot: 0,
       onMessage() {}, onMissed() {}, onPresence() {}, send() {}, history: () => [], participants: () => [],
       leave() { left.push(room); },
     });

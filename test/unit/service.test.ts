@@ -120,8 +120,9 @@ describe('service', () => {
     const left: string[] = [];
     const join: ChatJoin = async (room, { nick }) => {
       const handle: ChatRoomHandle = {
+        pid: 1, slot: 0,
         onMessage() {}, onMissed() {}, onPresence() {},
-        send() {}, history: () => [], participants: () => [{ pid: 1, nick, joined: 0 }],
+        send() {}, history: () => [], participants: () => [{ pid: 1, slot: 0, nick, joined: 0 }],
         leave() { left.push(room); },
       };
       return handle;
@@ -130,7 +131,7 @@ describe('service', () => {
     const { client, call } = connect(service);
     const watch = ok<{ watchId: string }>(await call('watchRange', ref, 0, 8));
     const session = ok<{ sessionId: string; participants: unknown[] }>(await call('chatJoin', 'lobby', 'ann'));
-    expect(session.participants).toEqual([{ pid: 1, nick: 'ann', joined: 0 }]);
+    expect(session.participants).toEqual([{ pid: 1, slot: 0, nick: 'ann', joined: 0 }]);
     await client.dispose();
     expect(left).toEqual(['lobby']);
     expect(await client.call('unwatch', [watch.watchId])).toMatchObject({ ok: false, error: { code: 'ECONNRESET' } });
@@ -139,7 +140,8 @@ describe('service', () => {
   it('relays chat events with the session id', async () => {
     let deliver: (text: string) => void = () => {};
     const join: ChatJoin = async () => ({
-      onMessage(listener) { deliver = (text) => listener({ seq: 1, pid: 2, nick: 'bob', text, time: 3 }); },
+      pid: 2, slot: 1,
+      onMessage(listener) { deliver = (text) => listener({ seq: 1, pid: 2, slot: 1, nick: 'bob', text, time: 3 }); },
       onMissed() {}, onPresence() {},
       send(text) { deliver(text); }, history: () => [], participants: () => [], leave() {},
     });
@@ -147,14 +149,45 @@ describe('service', () => {
     const { sessionId } = ok<{ sessionId: string }>(await call('chatJoin', 'lobby', 'ann', { history: false }));
     ok(await call('chatSend', sessionId, 'hello'));
     expect(events.filter((e) => e.event === 'chatMessage')).toEqual([
-      { event: 'chatMessage', payload: { sessionId, message: { seq: 1, pid: 2, nick: 'bob', text: 'hello', time: 3 } } },
+      { event: 'chatMessage', payload: { sessionId, message: { seq: 1, pid: 2, slot: 1, nick: 'bob', text: 'hello', time: 3 } } },
     ]);
     ok(await call('chatLeave', sessionId));
     expect(await call('chatSend', sessionId, 'again')).toMatchObject({ ok: false, error: { code: 'ENOENT' } });
   });
 
   it('says chat is unavailable when no backend is wired', async () => {
-    const { call } = connect(newService());
+    const { call } = connect(newService({ chat: undefined }));
     expect(await call('chatJoin', 'lobby', 'ann')).toMatchObject({ ok: false, error: { code: 'ENOSYS' } });
+  });
+});
+
+describe('service chat over the real channel', () => {
+  it('two clients meet in a room: history, live messages, presence, own slot, room label', async () => {
+    const { joinChatRoom } = await import('../../main/service/chat-backend');
+    const { ChatRoom } = await import('../../main/chat');
+    const room = `svc-test-${process.pid}-${Date.now().toString(36)}`;
+    cleanups.push(() => ChatRoom.remove(room));
+    const service = newService({ chat: joinChatRoom });
+    const a = connect(service);
+    const b = connect(service);
+    const sa = ok<{ sessionId: string; pid: number; slot: number }>(await a.call('chatJoin', room, 'ann'));
+    ok(await a.call('chatSend', sa.sessionId, 'before bob'));
+    const sb = ok<{ sessionId: string; slot: number; history: { text: string }[] }>(await b.call('chatJoin', room, 'bob'));
+    expect(sb.history.map((m) => m.text)).toEqual(['before bob']);
+    expect(sb.slot).not.toBe(sa.slot);
+    ok(await b.call('chatSend', sb.sessionId, 'hi ann'));
+    const got = (client: typeof a, text: string) => client.events.some((e) => e.event === 'chatMessage'
+      && (e.payload as { message: { text: string } }).message.text === text);
+    await until(() => got(a, 'hi ann'), 'ann sees hi ann');
+    await until(() => got(b, 'hi ann'), 'bob sees hi ann');
+    // bob sees "before bob" once (history), never again live.
+    expect(b.events.filter((e) => e.event === 'chatMessage' && (e.payload as { message: { text: string } }).message.text === 'before bob')).toEqual([]);
+    const people = ok<{ nick: string }[]>(await a.call('chatParticipants', sa.sessionId));
+    expect(people.map((p) => p.nick).sort()).toEqual(['ann', 'bob']);
+    const list = ok<{ segments: { room?: string }[] }>(await a.call('listSegments'));
+    expect(list.segments.some((s) => s.room === room)).toBe(true);
+    await b.client.dispose();
+    await until(() => a.events.some((e) => e.event === 'chatPresence'
+      && (e.payload as { participants: { nick: string }[] }).participants.every((p) => p.nick !== 'bob')), 'bob gone');
   });
 });
