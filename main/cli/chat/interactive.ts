@@ -5,6 +5,7 @@ import type { ChannelMissed } from '../../native';
 import { messageLine, missedLine, presenceChanges, whoLines } from './format';
 import type { ChatSession } from './session';
 
+const RECENT_HISTORY = 20;
 const HELP = '-- /who: who is here   /history: what the room still holds   /quit: leave --';
 
 export function interactive(session: ChatSession, prompt: string): Promise<number> {
@@ -20,6 +21,10 @@ export function interactive(session: ChatSession, prompt: string): Promise<numbe
 
   let present = session.participants();
   process.stdout.write(`-- joined ${session.description}\n${HELP}\n${whoLines(present)}\n`);
+  // A late joiner first sees what was said before it came (the newest part of it).
+  const earlier = session.history();
+  if (earlier.length > RECENT_HISTORY) process.stdout.write(`-- ${earlier.length - RECENT_HISTORY} earlier messages: /history shows them --\n`);
+  for (const message of earlier.slice(-RECENT_HISTORY)) process.stdout.write(`${messageLine(message)}\n`);
   session.listen({
     message: (message) => show(messageLine(message)),
     missed: (missed: ChannelMissed) => show(missedLine(missed)),
