@@ -144,7 +144,7 @@ class Reader {
   // writer). Never blocks, never loops unboundedly; returns the number appended.
   size_t Poll(std::vector<Event>& out, size_t maxEvents, size_t maxBytes);
   // Monotonic ms at which a stalled record may be reclaimed, 0 when not stalled.
-  uint64_t StallDeadline() const { return stallSince_ ? stallSince_ + kStallMs : 0; }
+  uint64_t StallDeadline() const { return stuck_ ? stallSince_ + kStallMs : 0; }
   uint64_t position() const { return pos_; }
 
   static constexpr uint64_t kStallMs = 1000;
@@ -163,7 +163,8 @@ class Reader {
   uint64_t nextSeq_ = 0;
   bool haveSeq_ = false;
   const char* pendingReason_ = "lapped";
-  uint64_t stallPos_ = 0, stallSince_ = 0, stallTail_ = 0;
+  uint64_t stallSince_ = 0, stallTail_ = 0;
+  bool stuck_ = false;  // the last Poll ended waiting on an unfinished record
   std::vector<uint8_t> scratch_;
 };
 

@@ -213,7 +213,11 @@ class ChannelWrap : public Napi::ObjectWrap<ChannelWrap> {
     delivery_ = std::make_shared<Delivery>();
     stopping_ = false;
     Ref();  // keep this object alive while the thread uses it
-    thread_ = std::thread([this, history] { WaiterMain(history); });
+    // The starting position is taken now, on the caller's thread: "live" means from
+    // this call on, not from whenever the thread gets scheduled.
+    auto reader = std::make_shared<chan::Reader>(*core_);
+    if (history) reader->StartAtOldest(); else reader->StartAtTail();
+    thread_ = std::thread([this, reader] { WaiterMain(*reader); });
     return env.Undefined();
   }
 
@@ -337,10 +341,8 @@ class ChannelWrap : public Napi::ObjectWrap<ChannelWrap> {
     }
   }
 
-  void WaiterMain(bool history) {
+  void WaiterMain(chan::Reader& reader) {
     chan::Channel& ch = *core_;
-    chan::Reader reader(ch);
-    if (history) reader.StartAtOldest(); else reader.StartAtTail();
     uint32_t seenPresence = ch.PresenceGeneration();
     uint64_t nextReap = chan::MonotonicMs() + 1000;
     while (!stopping_) {

@@ -58,7 +58,6 @@ void Reader::Resync(uint64_t from, uint64_t tail, const char* reason) {
   uint64_t q = AlignUp(from);
   if (tail > ring && q < tail - ring) q = tail - ring;  // older bytes are already overwritten
   pendingReason_ = reason;
-  stallSince_ = 0;
   for (; q < tail; q += kAlign) {
     if (LooksLikeHeader(q)) { pos_ = q; return; }
   }
@@ -66,6 +65,9 @@ void Reader::Resync(uint64_t from, uint64_t tail, const char* reason) {
 }
 
 void Reader::Deliver(Message&& m, std::vector<Event>& out) {
+  // Order and uniqueness come from positions (each is read once). The sequence number
+  // only counts what was skipped; if someone scribbled the tail's counter it may jump
+  // or go backwards, and an intact record is still delivered.
   if (haveSeq_ && m.seq > nextSeq_) {
     Event e;
     e.kind = Event::kMissed;
@@ -85,6 +87,7 @@ void Reader::Deliver(Message&& m, std::vector<Event>& out) {
 size_t Reader::Poll(std::vector<Event>& out, size_t maxEvents, size_t maxBytes) {
   const size_t before = out.size();
   size_t bytes = 0;
+  stuck_ = false;
   // The iteration cap bounds the work of one call even if a hostile process keeps
   // rewriting the ring under us.
   for (int i = 0; i < 65536 && out.size() - before < maxEvents && bytes < maxBytes; ++i) {
@@ -96,7 +99,7 @@ size_t Reader::Poll(std::vector<Event>& out, size_t maxEvents, size_t maxBytes) 
 Reader::Step Reader::StepOnce(std::vector<Event>& out, size_t& bytes) {
   const Geometry& g = ch_.geometry();
   const uint64_t tail = AlignedTail(ch_);
-  if (tail == pos_) { stallSince_ = 0; return Step::kDone; }
+  if (tail == pos_) return Step::kDone;
   const uint64_t ahead = tail - pos_;
   if (ahead > (uint64_t{1} << 62)) {  // the tail went backwards: scribbled
     pendingReason_ = "corrupt";
@@ -115,7 +118,6 @@ Reader::Step Reader::StepOnce(std::vector<Event>& out, size_t& bytes) {
       const uint64_t len = WordLength(word);
       if (len == 0 || len % kAlign != 0 || len > ahead) { Resync(pos_ + kAlign, tail, "corrupt"); return Step::kProgress; }
       pos_ += len;
-      stallSince_ = 0;
       return Step::kProgress;
     }
     default: Resync(pos_ + kAlign, tail, "corrupt"); return Step::kProgress;
@@ -128,7 +130,10 @@ Reader::Step Reader::StepOnce(std::vector<Event>& out, size_t& bytes) {
 Reader::Step Reader::HandleUnfinished(uint64_t tail, uint64_t word) {
   const Geometry& g = ch_.geometry();
   const uint64_t now = MonotonicMs();
-  if (stallSince_ == 0 || stallPos_ != pos_) { stallPos_ = pos_; stallSince_ = now; stallTail_ = tail; }
+  // Snapshot (tail, time): every position below that tail was claimed before that time.
+  // So one snapshot times out all the holes below it together: a ring full of
+  // scribbled holes costs one stall, not one per hole.
+  if (stallSince_ == 0 || pos_ >= stallTail_) { stallSince_ = now; stallTail_ = tail; }
   const uint64_t ringOff = pos_ & (g.ringSize - 1);
   const uint64_t off = g.ringOffset + ringOff;
   uint64_t len = 0;
@@ -144,9 +149,9 @@ Reader::Step Reader::HandleUnfinished(uint64_t tail, uint64_t word) {
   if (len == 0 || len % kAlign != 0 || len > tail - pos_) { len = 0; pid = 0; }
   const bool expired = now >= stallSince_ + kStallMs;
   const bool dead = pid != 0 && !ProcessAlive(pid, 0);
-  if (!expired && !dead) return Step::kStuck;
+  if (!expired && !dead) { stuck_ = true; return Step::kStuck; }
   if (len == 0) {
-    if (!expired) return Step::kStuck;
+    if (!expired) { stuck_ = true; return Step::kStuck; }
     // Length unknown: records claimed before the stall began had kStallMs to write
     // their headers, so pad up to the first one that did, or to the tail seen then.
     uint64_t q = stallTail_;
@@ -160,7 +165,6 @@ Reader::Step Reader::HandleUnfinished(uint64_t tail, uint64_t word) {
                                                        std::memory_order_acq_rel)) {
     pos_ += len;
     pendingReason_ = "unblocked";
-    stallSince_ = 0;
   }
   return Step::kProgress;  // either we padded it, or it changed under us: look again
 }
@@ -173,7 +177,6 @@ Reader::Step Reader::ReadCommitted(uint64_t tail, uint64_t word, std::vector<Eve
     Resync(pos_ + kAlign, tail, "corrupt");
     return Step::kProgress;
   }
-  stallSince_ = 0;
   scratch_.resize(len);
   std::memcpy(scratch_.data(), ch_.base() + g.ringOffset + ringOff, len);
   // Seqlock check: the copy is intact only if no writer claimed space reaching into
@@ -191,7 +194,7 @@ Reader::Step Reader::ReadCommitted(uint64_t tail, uint64_t word, std::vector<Eve
   const uint32_t textLen = Get<uint32_t>(r, kRecTextLength);
   const uint8_t nickLen = Get<uint8_t>(r, kRecNickLength);
   const bool sane = Get<uint64_t>(r, kRecPosition) == pos_ && nickLen <= kMaxNick && textLen <= g.maxPayload &&
-                    kRecordHeader + nickLen + uint64_t{textLen} <= len && (!haveSeq_ || m.seq >= nextSeq_);
+                    kRecordHeader + nickLen + uint64_t{textLen} <= len;
   const char* nick = reinterpret_cast<const char*>(r + kRecordHeader);
   if (!sane || RecordCheck(m.seq, {nick, nickLen}, {nick + nickLen, textLen}) != Get<uint64_t>(r, kRecCheck)) {
     // Scribbled by someone: report one missed message and move on.
