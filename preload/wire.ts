@@ -3,8 +3,14 @@
 
 const BYTES = '$bytes';
 
-// Node (the server side) has a fast native codec; browsers take the portable loop.
-const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+// Node (the server side) has a fast native codec; browsers take the portable loop. Typed
+// structurally so the renderer's DOM-only type check does not need Node's types.
+interface BufferLike extends ArrayLike<number> { toString(encoding: 'base64'): string }
+interface BufferStatic {
+  from(buffer: ArrayBufferLike, byteOffset: number, length: number): BufferLike;
+  from(text: string, encoding: 'base64'): BufferLike;
+}
+const NodeBuffer = (globalThis as { Buffer?: BufferStatic }).Buffer;
 
 function toBase64(data: Uint8Array): string {
   if (NodeBuffer) return NodeBuffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
