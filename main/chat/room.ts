@@ -116,13 +116,19 @@ export class ChatRoom extends EventEmitter<ChatRoomEvents> {
   }
 
   private dispatch(batch: ChannelEvent[]): void {
-    for (const event of batch) {
-      if (this.left) return;
-      switch (event.type) {
-        case 'message': this.emit('message', event); break;
-        case 'missed': this.emit('missed', event); break;
-        case 'presence': this.emit('presence', event.participants); break;
+    try {
+      for (const event of batch) {
+        if (this.left) return;
+        switch (event.type) {
+          case 'message': this.emit('message', event); break;
+          case 'missed': this.emit('missed', event); break;
+          case 'presence': this.emit('presence', event.participants); break;
+        }
       }
+    } catch (error) {
+      // Thrown inside the addon's callback, a listener's error would only produce a
+      // warning; rethrown from a microtask it is a normal uncaught exception.
+      queueMicrotask(() => { throw error; });
     }
   }
 }
