@@ -3,12 +3,15 @@
 // component so ordering/dedup rules are tested directly.
 import type { ChatMessage, ChatSession, Participant, ShmscopeApi } from './contract';
 
+/** Why messages were lost (the contract's chatMissed.reason). */
+export type MissedReason = 'lapped' | 'unblocked' | 'corrupt';
+
 /** The part of the contract the chat panel uses. */
 export type ChatApi = Pick<ShmscopeApi, 'chatJoin' | 'chatSend' | 'chatLeave' | 'onChatMessage' | 'onChatMissed' | 'onChatPresence'>;
 
 export type ChatEntry =
   | { type: 'message'; key: string; message: ChatMessage; own: boolean }
-  | { type: 'missed'; key: string; count: number }
+  | { type: 'missed'; key: string; count: number; reason: MissedReason }
   | { type: 'notice'; key: string; text: string };
 
 export interface RoomState {
@@ -61,13 +64,13 @@ export function addMessage(state: RoomState, message: ChatMessage): RoomState {
   return { ...state, lastSeq: message.seq, entries: trim([...state.entries, messageEntry(message, state.pid, state.slot)]) };
 }
 
-export function addMissed(state: RoomState, count: number): RoomState {
+export function addMissed(state: RoomState, count: number, reason: MissedReason = 'lapped'): RoomState {
   if (count <= 0) return state;
   const last = state.entries[state.entries.length - 1];
-  // Consecutive losses read better as one notice with the running total.
-  const entries = last?.type === 'missed'
+  // Consecutive losses for the same reason read better as one notice with the running total.
+  const entries = last?.type === 'missed' && last.reason === reason
     ? [...state.entries.slice(0, -1), { ...last, count: last.count + count }]
-    : [...state.entries, { type: 'missed' as const, key: `x${++noticeCounter}`, count }];
+    : [...state.entries, { type: 'missed' as const, key: `x${++noticeCounter}`, count, reason }];
   return { ...state, entries: trim(entries), missedTotal: state.missedTotal + count };
 }
 
@@ -95,8 +98,13 @@ export function setPresence(state: RoomState, participants: readonly Participant
   return next;
 }
 
-export function missedText(count: number): string {
-  return `${count} message${count === 1 ? '' : 's'} missed`;
+export function missedText(count: number, reason: MissedReason = 'lapped'): string {
+  const why = {
+    lapped: 'the ring wrapped before we read them',
+    unblocked: 'a writer died while writing',
+    corrupt: 'damaged records were skipped',
+  }[reason];
+  return `${count} message${count === 1 ? '' : 's'} missed (${why})`;
 }
 
 export function formatTime(ms: number): string {

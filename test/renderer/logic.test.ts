@@ -144,8 +144,10 @@ describe('chat reducer', () => {
     expect(s.entries.at(-1)).toMatchObject({ type: 'message', own: true });
     s = addMissed(s, 5);
     s = addMissed(s, 2);
-    expect(s.entries.at(-1)).toMatchObject({ type: 'missed', count: 7 });
-    expect(s.missedTotal).toBe(7);
+    expect(s.entries.at(-1)).toMatchObject({ type: 'missed', count: 7, reason: 'lapped' });
+    s = addMissed(s, 1, 'unblocked'); // a different cause gets its own notice
+    expect(s.entries.at(-1)).toMatchObject({ type: 'missed', count: 1, reason: 'unblocked' });
+    expect(s.missedTotal).toBe(8);
     s = setPresence(s, [{ pid: 11, slot: 0, nick: 'bob', joined: 5 }]);
     expect(s.participants).toEqual([{ pid: 11, slot: 0, nick: 'bob', joined: 5 }]);
     expect(s.entries.at(-1)).toMatchObject({ type: 'notice', text: 'bob (pid 11) joined' });
