@@ -94,6 +94,18 @@ describe('HexView', () => {
     expect(fake.reads.every(([, n]) => n <= 176)).toBe(true);
   });
 
+  test('past the height cap the wheel moves by rows, not by scaled pixels', async () => {
+    const size = 2 ** 30;
+    const fake = fakeSource(size);
+    component = mount(HexView, { target, props: { size, source: fake.source, viewportHeight: 200, rowHeight: 20 } });
+    await settle();
+    const view = target.querySelector<HTMLElement>('[data-testid="hex-view"]')!;
+    view.dispatchEvent(new WheelEvent('wheel', { deltaY: 100, deltaMode: 0, bubbles: true, cancelable: true }));
+    await settle();
+    expect(view.getAttribute('data-first-row')).toBe('5');
+    expect(fake.reads.at(-1)).toEqual([80, 176]);
+  });
+
   test('live: bytes that changed since the last refresh are highlighted, then fade', async () => {
     const fake = fakeSource(64, { watch: true });
     component = mount(HexView, { target, props: { size: 64, source: fake.source, viewportHeight: 200, highlightMs: 1000 } });
