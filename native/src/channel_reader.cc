@@ -101,12 +101,14 @@ Reader::Step Reader::StepOnce(std::vector<Event>& out, size_t& bytes) {
   const uint64_t tail = AlignedTail(ch_);
   if (tail == pos_) return Step::kDone;
   const uint64_t ahead = tail - pos_;
-  if (ahead > (uint64_t{1} << 62)) {  // the tail went backwards: scribbled
-    pendingReason_ = "corrupt";
-    pos_ = tail;
+  if (ahead > g.ringSize) {
+    // Lapped — or the tail was scribbled (it may even have gone backwards, which modulo
+    // 2^64 looks the same). Either way the newest ring's worth is where the writers
+    // are: resync there. (A tail moved backwards by a hostile process can make us
+    // deliver an intact record a second time; a torn one never.)
+    Resync(tail - g.ringSize, tail, ahead > (uint64_t{1} << 62) ? "corrupt" : "lapped");
     return Step::kProgress;
   }
-  if (ahead > g.ringSize) { Resync(tail - g.ringSize, tail, "lapped"); return Step::kProgress; }
   const uint64_t off = g.ringOffset + (pos_ & (g.ringSize - 1));
   const uint64_t word = ch_.At64(off + kRecWord).load(std::memory_order_acquire);
   if (WordTag(word) != TagOf(pos_)) return HandleUnfinished(tail, word);  // not written yet this lap
