@@ -15,7 +15,7 @@ await Promise.all([
   build({
     ...common,
     entryPoints: {
-      'main/cli': 'main/cli.ts', 'bench/scan': 'bench/scan.ts',
+      'main/cli': 'main/cli.ts', 'bench/scan': 'bench/scan.ts', 'bench/chat': 'bench/chat.ts',
       'main/electron': 'main/electron/index.ts', 'main/serve': 'main/serve/main.ts',
     },
     outdir: 'out',

@@ -1,0 +1,123 @@
+// 2. One-way throughput: the parent writes `warm + total` messages as fast as it may, a
+// child reads them as JS strings and reports when the last one arrived (CLOCK_MONOTONIC,
+// comparable across processes). Throughput = bytes DELIVERED in the measured phase / time
+// from the writer's first measured send to the reader's last receipt.
+//
+// A chat room's writer never waits for readers, so a fast writer laps a slow reader; the
+// room then reports how many messages that reader missed. Two shmscope rows show both sides:
+//  - "credit window": the reader acks every W/8 messages over the IPC side channel and the
+//    writer keeps at most W (half the ring) unacknowledged: nothing is lost, like the socket.
+//  - "unpaced": the writer just sends; delivered and missed are both reported.
+// The Unix socket writer honours backpressure ('drain') and corks small frames into ~16 KiB
+// batches (one writev per batch): the socket's best conventional case.
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { join } from 'node:path';
+
+import { ChatRoom } from '../../main/chat/room';
+import { nowUs, payload } from './clock';
+import { type Child, asControl, startChild, trackRoom } from './control';
+import { frame } from './framing';
+import { BENCH_RING, listen } from './links';
+
+export interface Throughput {
+  transport: string;
+  bytes: number;
+  sent: number;
+  delivered: number;
+  missed: number;
+  seconds: number;
+  /** Delivered payload, 10^6 bytes per second. */
+  mbPerSec: number;
+  msgPerSec: number;
+}
+
+interface Plan { bytes: number; warm: number; total: number }
+
+/** Window for the credit-paced writer: half of what the ring holds, so it is never lapped. */
+function creditWindow(bytes: number): number {
+  const record = 64 + 32 + bytes + 64; // header + nick + text + alignment, rounded up generously
+  return Math.max(2, Math.floor(BENCH_RING / record / 2));
+}
+
+async function finish(sink: Child, plan: Plan, transport: string, t0: number, sent: number): Promise<Throughput> {
+  const done = await sink.next('done', 120_000);
+  const delivered = Number(done.delivered), missed = Number(done.missed), bytes = Number(done.bytes);
+  const seconds = (Number(done.us) - t0) / 1e6;
+  return { transport, bytes: plan.bytes, sent, delivered, missed, seconds, mbPerSec: bytes / 1e6 / seconds, msgPerSec: delivered / seconds };
+}
+
+async function roomRun(runId: string, plan: Plan, paced: boolean): Promise<Throughput> {
+  const room = trackRoom(`${runId}-tp-${paced ? 'paced' : 'free'}-${plan.bytes}`);
+  const writer = ChatRoom.join(room, { nick: 'writer', ringBytes: BENCH_RING });
+  const window = creditWindow(plan.bytes);
+  const sink = await startChild('sink-room', { room, warm: plan.warm, total: plan.total, ackEvery: paced ? Math.max(1, window >> 3) : 0 });
+  try {
+    let seen = 0;
+    let wake: (() => void) | null = null;
+    sink.proc.on('message', (m: unknown) => {
+      const c = asControl(m);
+      if (c?.type === 'ack') { seen = Number(c.seen); wake?.(); }
+    });
+    const text = payload(plan.bytes);
+    let sent = 0;
+    const send = async (count: number) => {
+      for (let i = 0; i < count; i++) {
+        while (paced && sent - seen >= window) await new Promise<void>((resolve) => { wake = resolve; });
+        writer.send(text);
+        sent++;
+      }
+    };
+    await send(plan.warm);
+    await sink.next('warm');
+    const t0 = nowUs();
+    await send(plan.total);
+    return await finish(sink, plan, paced ? 'shmscope credit window' : 'shmscope unpaced', t0, plan.total);
+  } finally {
+    sink.proc.kill('SIGKILL');
+    writer.leave();
+    ChatRoom.remove(room);
+  }
+}
+
+async function socketRun(dir: string, plan: Plan): Promise<Throughput> {
+  const path = join(dir, `tp-${randomBytes(3).toString('hex')}.sock`);
+  const { server, accepted } = await listen(path);
+  const sink = await startChild('sink-socket', { path, warm: plan.warm, total: plan.total });
+  const socket = await accepted();
+  server.close();
+  try {
+    const text = payload(plan.bytes);
+    const batch = Math.max(1, Math.floor(16384 / plan.bytes));
+    const send = async (count: number) => {
+      for (let i = 0; i < count;) {
+        socket.cork();
+        for (const end = Math.min(count, i + batch); i < end; i++) socket.write(frame(text));
+        socket.uncork();
+        if (socket.writableNeedDrain) await once(socket, 'drain');
+      }
+    };
+    await send(plan.warm);
+    await sink.next('warm');
+    const t0 = nowUs();
+    await send(plan.total);
+    return await finish(sink, plan, 'unix socket', t0, plan.total);
+  } finally {
+    socket.destroy();
+    sink.proc.kill('SIGKILL');
+  }
+}
+
+export async function measureThroughput(dir: string, runId: string, scale: number, log: (s: string) => void): Promise<Throughput[]> {
+  const results: Throughput[] = [];
+  for (const bytes of [64, 65536]) {
+    const total = Math.max(100, Math.round((bytes >= 65536 ? 4000 : 200_000) * scale));
+    const plan: Plan = { bytes, total, warm: Math.max(10, Math.round(total / 10)) };
+    for (const run of [() => roomRun(runId, plan, true), () => roomRun(runId, plan, false), () => socketRun(dir, plan)]) {
+      const r = await run();
+      results.push(r);
+      log(`  throughput ${bytes} B  ${r.transport.padEnd(22)} ${r.mbPerSec.toFixed(1)} MB/s  ${Math.round(r.msgPerSec)} msg/s  delivered ${r.delivered}/${r.sent}  missed ${r.missed}`);
+    }
+  }
+  return results;
+}
