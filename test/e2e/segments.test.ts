@@ -80,5 +80,26 @@ describe.skipIf(reason !== undefined)(`segments in the browser${reason ? ` (skip
     await expect.poll(() => row.getAttribute('data-state'), { timeout: 10_000 }).toBe('vanished');
     await page.context().close();
   });
-});
 
+  it('edits bytes behind the explicit Writable switch, and the write reaches the segment', async () => {
+    const name = uniquePosixName('edit');
+    const ref = `posix:${name.slice(1)}`;
+    await cli('create', 'posix', name.slice(1), '--size', '256', '--excl');
+    cleanups.push(() => removeSegment(parseRef(ref)));
+    const page = await e2e.openApp();
+    await page.locator(sel.row(ref)).dblclick();
+    const cell = page.locator(sel.hexCell(4));
+    await expect.poll(() => cell.textContent(), { timeout: 10_000 }).toBe('00');
+    await cell.click();
+    // Read-only by default: typing does nothing.
+    await page.keyboard.type('ff');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await cli('dump', ref, '--length', '16')).toMatch(/^00000000  00 00 00 00 00 00/);
+    await page.locator(sel.hexWritable).check();
+    await cell.click();
+    await page.keyboard.type('c0ffee');
+    await expect.poll(async () => (await cli('dump', ref, '--length', '16')).split('\n')[0], { timeout: 10_000 })
+      .toMatch(/^00000000  00 00 00 00 c0 ff ee 00/);
+    await page.context().close();
+  });
+});
