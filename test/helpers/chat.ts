@@ -61,7 +61,8 @@ export function spawnPeer(options: Record<string, unknown>): Peer {
   let err = '';
   let partial = '';
   const listeners = new Set<() => void>();
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
+  // 'close', not 'exit': only then has all of the child's stdout been read.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => {
     running.delete(child);
     for (const l of listeners) l();
     resolve(code);
