@@ -21,6 +21,25 @@ export class ShmscopeApiError extends Error {
   }
 }
 
+/** Like ShmscopeApi, but every method resolves with its Reply envelope and never rejects. */
+export type RawApi = Record<string, (...args: unknown[]) => unknown>;
+
+/** The object the Electron preload puts across the contextBridge (see preload/main-world.ts). */
+export function buildRawApi(transport: Transport): RawApi {
+  const raw: RawApi = {};
+  for (const name of methodNames) raw[name] = (...args: unknown[]) => transport.call(name, args);
+  for (const event of eventNames) raw[listenerName(event)] = listenerFor(transport, event);
+  return Object.freeze(raw);
+}
+
+function listenerFor(transport: Transport, event: EventName): (callback: unknown) => () => void {
+  return (callback) => {
+    if (typeof callback !== 'function') throw new TypeError(`${listenerName(event)}: callback must be a function`);
+    // Wrap so the caller's function is never handed the transport's own event object.
+    return transport.subscribe(event, (payload) => { (callback as (p: unknown) => void)(payload); });
+  };
+}
+
 export function buildApi(transport: Transport): ShmscopeApi {
   const api: Record<string, unknown> = {};
   for (const name of methodNames) {
@@ -30,13 +49,7 @@ export function buildApi(transport: Transport): ShmscopeApi {
       throw new ShmscopeApiError(reply.error);
     };
   }
-  for (const event of eventNames) {
-    api[listenerName(event)] = (callback: unknown): (() => void) => {
-      if (typeof callback !== 'function') throw new TypeError(`${listenerName(event)}: callback must be a function`);
-      // Wrap so the caller's function is never handed the transport's own event object.
-      return transport.subscribe(event, (payload) => { (callback as (p: unknown) => void)(payload); });
-    };
-  }
+  for (const event of eventNames) api[listenerName(event)] = listenerFor(transport, event);
   // The loops above cover every name in the contract; the type follows from them.
   return Object.freeze(api) as ShmscopeApi;
 }

@@ -1,9 +1,21 @@
-// The sandboxed preload: exposes the contract's named methods and on<Event> listeners as
-// window.shmscope, and nothing else (never ipcRenderer itself). Bundled by
-// scripts/build.mjs into one CommonJS file, because sandboxed preloads cannot load ESM
-// or node_modules.
+// The sandboxed preload: gives the page window.shmscope — the contract's named methods and
+// on<Event> listeners, nothing else (never ipcRenderer). Bundled by scripts/build.mjs into
+// one CommonJS file, because sandboxed preloads cannot load ESM or node_modules.
+//
+// Two steps, because Errors lose their `code` crossing the contextBridge: expose methods
+// that resolve with Reply envelopes as `shmscopeBridge`, then build window.shmscope from
+// them inside the page's world (preload/main-world.ts), where thrown Errors keep `code`.
 import { contextBridge, ipcRenderer } from 'electron';
-import { buildApi } from './bridge';
+import { eventNames, listenerName, methodNames } from './api';
+import { buildRawApi } from './bridge';
 import { ipcTransport } from './ipc-transport';
+import { installApi } from './main-world';
 
-contextBridge.exposeInMainWorld('shmscope', buildApi(ipcTransport(ipcRenderer)));
+export const BRIDGE_KEY = 'shmscopeBridge';
+export const API_KEY = 'shmscope';
+
+contextBridge.exposeInMainWorld(BRIDGE_KEY, buildRawApi(ipcTransport(ipcRenderer)));
+contextBridge.executeInMainWorld({
+  func: installApi,
+  args: [BRIDGE_KEY, API_KEY, [...methodNames], eventNames.map(listenerName)],
+});

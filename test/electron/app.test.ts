@@ -18,6 +18,7 @@ interface PageFacts {
   process: string;
   apiKeys: string[];
   info: AppInfo;
+  errorCode: unknown;
 }
 
 describe.skipIf(reason !== undefined)(`Electron app${reason ? ` (skipped: ${reason})` : ''}`, () => {
@@ -32,8 +33,12 @@ describe.skipIf(reason !== undefined)(`Electron app${reason ? ` (skipped: ${reas
     await window.waitForSelector('[data-testid="segments-table"]');
     expect(window.url()).toBe('app://shmscope/index.html');
     const facts = await window.evaluate(async (): Promise<PageFacts> => {
-      const page = globalThis as unknown as { require?: unknown; process?: unknown; shmscope: Record<string, unknown> & { info(): Promise<AppInfo> } };
-      return { require: typeof page.require, process: typeof page.process, apiKeys: Object.keys(page.shmscope), info: await page.shmscope.info() };
+      const page = globalThis as unknown as {
+        require?: unknown; process?: unknown;
+        shmscope: Record<string, unknown> & { info(): Promise<AppInfo>; readRange(ref: string, offset: number, length: number): Promise<unknown> };
+      };
+      const errorCode = await page.shmscope.readRange('bogus', 0, 1).then(() => 'resolved', (e: { code?: unknown }) => e.code);
+      return { require: typeof page.require, process: typeof page.process, apiKeys: Object.keys(page.shmscope), info: await page.shmscope.info(), errorCode };
     });
     expect(facts.require).toBe('undefined');
     expect(facts.process).toBe('undefined');
@@ -43,5 +48,6 @@ describe.skipIf(reason !== undefined)(`Electron app${reason ? ` (skipped: ${reas
     expect(facts.apiKeys).toContain('listSegments');
     expect(facts.apiKeys).not.toContain('invoke');
     expect(facts.info.transport).toBe('electron');
+    expect(facts.errorCode).toBe('EINVAL'); // the code survives the contextBridge
   });
 });

@@ -4,6 +4,7 @@
 // lets tests act as a renderer: `ipcRenderer.attach(contents)` routes invoke() to the
 // registered ipcMain handlers with that window's frame as the sender.
 import { EventEmitter } from 'node:events';
+import { createContext, runInContext, type Context } from 'node:vm';
 
 export class FakeEvent {
   defaultPrevented = false;
@@ -139,9 +140,20 @@ export const session = {
   },
 };
 
+/** The page's world is a separate vm context, and executeInMainWorld gets only the function's
+ *  source text, as in Electron: a function that relies on closures or imports fails here too. */
 export const contextBridge = {
   exposed: new Map<string, unknown>(),
-  exposeInMainWorld(key: string, api: unknown): void { this.exposed.set(key, api); },
+  mainWorld: createContext({}) as Context & Record<string, unknown>,
+  exposeInMainWorld(key: string, api: unknown): void {
+    this.exposed.set(key, api);
+    this.mainWorld[key] = api;
+  },
+  executeInMainWorld(script: { func: (...args: never[]) => unknown; args?: unknown[] }): unknown {
+    const func = runInContext(`(${script.func.toString()})`, this.mainWorld) as (...args: unknown[]) => unknown;
+    // Arguments cross by copy, like the real bridge.
+    return func(...structuredClone(script.args ?? []));
+  },
 };
 
 type RendererListener = (event: unknown, payload: unknown) => void;
@@ -184,6 +196,7 @@ export function resetFakeElectron(): void {
   session.defaultSession.permissionRequest = undefined;
   session.defaultSession.permissionCheck = undefined;
   contextBridge.exposed.clear();
+  contextBridge.mainWorld = createContext({}) as Context & Record<string, unknown>;
   ipcRenderer.contents = null;
   ipcRenderer.listeners.clear();
 }

@@ -2,9 +2,11 @@
 // from anything but our top frame are refused, windows get the security preferences,
 // app:// refuses traversal, hardening denies navigation/new windows/permissions, the
 // preload exposes exactly the contract, and closing a window releases its client.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runInNewContext } from 'node:vm';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as fake from '../fakes/electron';
 import { registerIpc } from '../../main/electron/ipc';
@@ -175,22 +177,45 @@ describe('menu', () => {
 });
 
 describe('preload', () => {
-  it('exposes exactly the contract as window.shmscope, working end to end', async () => {
-    wire();
-    const window = createWindow('/p.cjs') as unknown as fake.BrowserWindow;
-    fake.ipcRenderer.attach(window.webContents);
-    await import('../../preload/index');
-    const api = fake.contextBridge.exposed.get('shmscope') as ShmscopeApi;
-    expect([...fake.contextBridge.exposed.keys()]).toEqual(['shmscope']);
-    expect(Object.keys(api).sort()).toEqual([...methodNames, ...eventNames.map(listenerName)].sort());
-    expect(JSON.stringify(Object.keys(api))).not.toMatch(/ipcRenderer|invoke|send/);
+  const contractKeys = [...methodNames, ...eventNames.map(listenerName)].sort();
+
+  async function checkApi(api: ShmscopeApi): Promise<void> {
+    expect(Object.keys(api).sort()).toEqual(contractKeys);
     expect((await api.info()).transport).toBe('electron');
-    await expect(api.readRange('bogus', 0, 1)).rejects.toMatchObject({ code: 'EINVAL' });
+    // The code survives: the Error is made in the page's world, not copied across the bridge.
+    await expect(api.readRange('bogus', 0, 1)).rejects.toMatchObject({ code: 'EINVAL', message: expect.stringMatching(/^readRange\(ref\)/) });
     const lists: unknown[] = [];
     const off = api.onSegmentsChanged((list) => lists.push(list));
     await new Promise((r) => setTimeout(r, 200));
     expect(lists.length).toBeGreaterThanOrEqual(1);
     off();
+  }
+
+  it('exposes exactly the contract as window.shmscope (never ipcRenderer), working end to end', async () => {
+    wire();
+    const window = createWindow('/p.cjs') as unknown as fake.BrowserWindow;
+    fake.ipcRenderer.attach(window.webContents);
+    await import('../../preload/index');
+    expect([...fake.contextBridge.exposed.keys()]).toEqual(['shmscopeBridge']);
+    const bridge = fake.contextBridge.exposed.get('shmscopeBridge') as Record<string, unknown>;
+    expect(Object.keys(bridge).sort()).toEqual(contractKeys);
+    expect(JSON.stringify(Object.keys(bridge))).not.toMatch(/ipcRenderer|invoke|"send"/);
+    await checkApi(fake.contextBridge.mainWorld['shmscope'] as ShmscopeApi);
+  });
+
+  const bundle = join(fileURLToPath(new URL('../../out/preload/index.cjs', import.meta.url)));
+  it.skipIf(!existsSync(bundle))('works as the bundled single CommonJS file (out/preload/index.cjs)', async () => {
+    wire();
+    const window = createWindow('/p.cjs') as unknown as fake.BrowserWindow;
+    fake.ipcRenderer.attach(window.webContents);
+    // A sandboxed preload's require knows 'electron' and nothing from node_modules.
+    const sandboxRequire = (id: string): unknown => {
+      if (id === 'electron') return fake;
+      throw new Error(`sandboxed preload cannot require ${id}`);
+    };
+    const module = { exports: {} };
+    runInNewContext(readFileSync(bundle, 'utf8'), { require: sandboxRequire, module, exports: module.exports });
+    await checkApi(fake.contextBridge.mainWorld['shmscope'] as ShmscopeApi);
   });
 });
 
