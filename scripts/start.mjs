@@ -65,6 +65,11 @@ if (!electron.path) {
     // A crash within seconds is a start-up failure (libraries, GPU, sandbox), not a user quitting.
     if (code !== 0 && Date.now() - started < 10_000) {
       const last = stderrTail.trim().split('\n').at(-1) ?? '';
+      if (stderrTail.includes('SUID sandbox')) {
+        // Chromium's sandbox helper must be setuid root; npm cannot do that. Never fall back
+        // to --no-sandbox silently: tell the user how to fix it instead.
+        say(`Electron's sandbox helper is not set up; to fix: sudo chown root ${electron.path.replace(/electron$/, 'chrome-sandbox')} && sudo chmod 4755 ${electron.path.replace(/electron$/, 'chrome-sandbox')}`);
+      }
       webMode(`Electron exited at start-up with ${signal ?? `code ${code}`}${last ? ` (${last})` : ''}`);
     } else {
       process.exit(code ?? 0);
