@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ChatRoom } from '../../main/chat';
-import { cli, screenshot, skipReason, startE2E, type E2E } from './harness';
+import { cli, E2E_WAIT, screenshot, skipReason, startE2E, type E2E } from './harness';
 import { sel } from './selectors';
 
 const reason = skipReason();
@@ -12,7 +12,7 @@ async function join(page: Page, room: string, nick: string): Promise<void> {
   await page.locator(sel.chatRoomInput).fill(room);
   await page.locator(sel.chatNickInput).fill(nick);
   await page.locator(sel.chatJoin).click();
-  await page.locator(sel.chatRoom(room)).waitFor({ timeout: 10_000 });
+  await page.locator(sel.chatRoom(room)).waitFor({ timeout: E2E_WAIT });
 }
 
 async function say(page: Page, text: string): Promise<void> {
@@ -22,7 +22,7 @@ async function say(page: Page, text: string): Promise<void> {
 
 const texts = (page: Page, nick: string) => page.locator(sel.chatMessageFrom(nick)).allTextContents();
 
-describe.skipIf(reason !== undefined)(`chat in the browser${reason ? ` (skipped: ${reason})` : ''}`, () => {
+describe.skipIf(reason !== undefined)(`chat in the browser${reason ? ` (skipped: ${reason})` : ''}`, { timeout: 120_000 }, () => {
   let e2e: E2E;
   const room = `e2e-${process.pid}-${Date.now().toString(36)}`;
   beforeAll(async () => { e2e = await startE2E(); });
@@ -38,26 +38,26 @@ describe.skipIf(reason !== undefined)(`chat in the browser${reason ? ` (skipped:
     await join(bob, room, 'bob');
 
     // Presence: each sees the other.
-    await ann.locator(sel.chatParticipant('bob')).waitFor({ timeout: 10_000 });
-    await bob.locator(sel.chatParticipant('ann')).waitFor({ timeout: 10_000 });
+    await ann.locator(sel.chatParticipant('bob')).waitFor({ timeout: E2E_WAIT });
+    await bob.locator(sel.chatParticipant('ann')).waitFor({ timeout: E2E_WAIT });
 
     await say(ann, 'hello from ann');
-    await expect.poll(() => texts(bob, 'ann'), { timeout: 10_000 }).toEqual([expect.stringContaining('hello from ann')]);
+    await expect.poll(() => texts(bob, 'ann'), { timeout: E2E_WAIT }).toEqual([expect.stringContaining('hello from ann')]);
     await say(bob, 'hi ann, bob here');
-    await expect.poll(() => texts(ann, 'bob'), { timeout: 10_000 }).toEqual([expect.stringContaining('hi ann, bob here')]);
+    await expect.poll(() => texts(ann, 'bob'), { timeout: E2E_WAIT }).toEqual([expect.stringContaining('hi ann, bob here')]);
     // Own messages are marked as such.
     expect(await ann.locator(sel.chatMessageFrom('ann')).getAttribute('class')).toMatch(/\bown\b/);
     expect(await bob.locator(sel.chatMessageFrom('ann')).getAttribute('class')).not.toMatch(/\bown\b/);
 
     await cli('chat', room, '--nick', 'term', '--send', 'hello from the terminal');
     for (const page of [ann, bob]) {
-      await expect.poll(() => texts(page, 'term'), { timeout: 10_000 }).toEqual([expect.stringContaining('hello from the terminal')]);
+      await expect.poll(() => texts(page, 'term'), { timeout: E2E_WAIT }).toEqual([expect.stringContaining('hello from the terminal')]);
     }
     await screenshot(ann, 'chat');
 
     // Closing a page leaves the room: the other sees bob go.
     await bob.context().close();
-    await expect.poll(() => ann.locator(sel.chatParticipant('bob')).count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => ann.locator(sel.chatParticipant('bob')).count(), { timeout: E2E_WAIT }).toBe(0);
     await ann.context().close();
   });
 });

@@ -4,12 +4,12 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRef, removeSegment } from '../../main/segments';
 import { uniquePosixName, uniqueSysvKey } from '../helpers/unique';
-import { cli, screenshot, skipReason, startE2E, type E2E } from './harness';
+import { cli, E2E_WAIT, screenshot, skipReason, startE2E, type E2E } from './harness';
 import { sel } from './selectors';
 
 const reason = skipReason();
 
-describe.skipIf(reason !== undefined)(`create dialog in the browser${reason ? ` (skipped: ${reason})` : ''}`, () => {
+describe.skipIf(reason !== undefined)(`create dialog in the browser${reason ? ` (skipped: ${reason})` : ''}`, { timeout: 120_000 }, () => {
   let e2e: E2E;
   const cleanups: (() => unknown)[] = [];
   beforeAll(async () => { e2e = await startE2E(); });
@@ -35,12 +35,12 @@ describe.skipIf(reason !== undefined)(`create dialog in the browser${reason ? ` 
       await page.locator(sel.createSubmit).click();
     };
     await create();
-    await page.locator(sel.row(ref)).waitFor({ timeout: 10_000 });
+    await page.locator(sel.row(ref)).waitFor({ timeout: E2E_WAIT });
     expect(existsSync(`/dev/shm/${name}`)).toBe(true);
     expect(await cli('show', ref)).toMatch(/65536|64K/);
 
     await create();
-    await page.locator(sel.dialogErrorCode).waitFor({ timeout: 10_000 });
+    await page.locator(sel.dialogErrorCode).waitFor({ timeout: E2E_WAIT });
     expect(await page.locator(sel.dialogErrorCode).textContent()).toContain('EEXIST');
     await screenshot(page, 'create-error');
     await page.context().close();
@@ -57,7 +57,7 @@ describe.skipIf(reason !== undefined)(`create dialog in the browser${reason ? ` 
     await page.locator(sel.createKey).fill(keyText);
     await page.locator(sel.createSize).fill('4096');
     await page.locator(sel.createSubmit).click();
-    await expect.poll(() => page.locator(sel.table).textContent(), { timeout: 10_000 }).toContain(keyText);
+    await expect.poll(() => page.locator(sel.table).textContent(), { timeout: E2E_WAIT }).toContain(keyText);
     expect(await cli('show', `key:${keyText}`)).toContain(keyText);
     await page.context().close();
   });

@@ -15,6 +15,8 @@ export const CHROMIUM = process.env.SHMSCOPE_CHROMIUM ?? '/usr/bin/chromium';
 export const RENDERER_INDEX = join(root, 'out', 'renderer', 'index.html');
 export const SCREENSHOTS = join(root, 'test-results', 'screenshots');
 const CLI = join(root, 'out', 'main', 'cli.js');
+/** How long a UI expectation may take: generous, because `npm test` runs these beside CPU-heavy suites. */
+export const E2E_WAIT = 20_000;
 
 /** Why the browser tests cannot run here, or undefined when they can. */
 export function skipReason(): string | undefined {
@@ -52,7 +54,7 @@ export async function startE2E(): Promise<E2E> {
       const page = await context.newPage();
       page.on('pageerror', (error) => { process.stderr.write(`[page error] ${error.message}\n`); });
       await page.goto(server.url);
-      await page.waitForSelector('[data-testid="segments-table"]', { timeout: 15_000 });
+      await page.waitForSelector('[data-testid="segments-table"]', { timeout: E2E_WAIT });
       return page;
     },
     async close() {

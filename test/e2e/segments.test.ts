@@ -7,12 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRef, removeSegment } from '../../main/segments';
 import { spawnAttacher, type Attacher } from '../helpers/children';
 import { uniquePosixName, uniqueSysvKey } from '../helpers/unique';
-import { cli, screenshot, skipReason, startE2E, type E2E } from './harness';
+import { cli, E2E_WAIT, screenshot, skipReason, startE2E, type E2E } from './harness';
 import { sel } from './selectors';
 
 const reason = skipReason();
 
-describe.skipIf(reason !== undefined)(`segments in the browser${reason ? ` (skipped: ${reason})` : ''}`, () => {
+describe.skipIf(reason !== undefined)(`segments in the browser${reason ? ` (skipped: ${reason})` : ''}`, { timeout: 120_000 }, () => {
   let e2e: E2E;
   const cleanups: (() => unknown)[] = [];
   beforeAll(async () => { e2e = await startE2E(); });
@@ -33,19 +33,19 @@ describe.skipIf(reason !== undefined)(`segments in the browser${reason ? ` (skip
 
     const page = await e2e.openApp();
     const row = page.locator(sel.row(ref));
-    await row.waitFor({ timeout: 10_000 });
-    await expect.poll(() => row.getAttribute('data-nattch'), { timeout: 10_000 }).toBe('1');
+    await row.waitFor({ timeout: E2E_WAIT });
+    await expect.poll(() => row.getAttribute('data-nattch'), { timeout: E2E_WAIT }).toBe('1');
     await expect.poll(() => row.textContent()).toContain(`0x${key.toString(16).padStart(8, '0')}`);
 
     await row.click();
     await page.locator(sel.details).waitFor();
-    await page.locator(sel.attacherRow(attacher.pid)).waitFor({ timeout: 10_000 });
+    await page.locator(sel.attacherRow(attacher.pid)).waitFor({ timeout: E2E_WAIT });
     expect(await page.locator(sel.attacherRow(attacher.pid)).textContent()).toContain('rw');
     await screenshot(page, 'segments-and-details');
 
     // The attach count follows the kernel's when the other process detaches.
     await attacher.stop();
-    await expect.poll(() => row.getAttribute('data-nattch'), { timeout: 10_000 }).toBe('0');
+    await expect.poll(() => row.getAttribute('data-nattch'), { timeout: E2E_WAIT }).toBe('0');
     await page.context().close();
   });
 
@@ -57,27 +57,27 @@ describe.skipIf(reason !== undefined)(`segments in the browser${reason ? ` (skip
 
     const page = await e2e.openApp();
     const row = page.locator(sel.row(ref));
-    await row.waitFor({ timeout: 10_000 });
+    await row.waitFor({ timeout: E2E_WAIT });
     await row.dblclick();
     await page.locator(sel.hexView).waitFor();
     const cell = page.locator(sel.hexCell(16));
-    await expect.poll(() => cell.textContent(), { timeout: 10_000 }).toBe('00');
+    await expect.poll(() => cell.textContent(), { timeout: E2E_WAIT }).toBe('00');
 
     await cli('write', ref, '--offset', '16', '--hex', 'de ad be ef');
-    await expect.poll(() => cell.textContent(), { timeout: 10_000 }).toBe('de');
+    await expect.poll(() => cell.textContent(), { timeout: E2E_WAIT }).toBe('de');
     expect(await page.locator(sel.hexCell(19)).textContent()).toBe('ef');
     expect(await cell.getAttribute('class')).toMatch(/\bchanged\b/);
     expect(await page.locator(sel.hexCell(15)).getAttribute('class')).not.toMatch(/\bchanged\b/);
     await cli('write', ref, '--offset', '32', '--text', 'hello, shared memory');
-    await expect.poll(() => page.locator(sel.asciiCell(32)).textContent(), { timeout: 10_000 }).toBe('h');
+    await expect.poll(() => page.locator(sel.asciiCell(32)).textContent(), { timeout: E2E_WAIT }).toBe('h');
     await screenshot(page, 'hex-view');
 
     await row.click();
     await page.locator(sel.removeButton).click();
     await page.locator(sel.removeDialog).waitFor();
     await page.locator(sel.removeConfirm).click();
-    await expect.poll(() => existsSync(`/dev/shm/${name.slice(1)}`), { timeout: 10_000 }).toBe(false);
-    await expect.poll(() => row.getAttribute('data-state'), { timeout: 10_000 }).toBe('vanished');
+    await expect.poll(() => existsSync(`/dev/shm/${name.slice(1)}`), { timeout: E2E_WAIT }).toBe(false);
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: E2E_WAIT }).toBe('vanished');
     await page.context().close();
   });
 
@@ -89,7 +89,7 @@ describe.skipIf(reason !== undefined)(`segments in the browser${reason ? ` (skip
     const page = await e2e.openApp();
     await page.locator(sel.row(ref)).dblclick();
     const cell = page.locator(sel.hexCell(4));
-    await expect.poll(() => cell.textContent(), { timeout: 10_000 }).toBe('00');
+    await expect.poll(() => cell.textContent(), { timeout: E2E_WAIT }).toBe('00');
     await cell.click();
     // Read-only by default: typing does nothing.
     await page.keyboard.type('ff');
@@ -98,7 +98,7 @@ describe.skipIf(reason !== undefined)(`segments in the browser${reason ? ` (skip
     await page.locator(sel.hexWritable).check();
     await cell.click();
     await page.keyboard.type('c0ffee');
-    await expect.poll(async () => (await cli('dump', ref, '--length', '16')).split('\n')[0], { timeout: 10_000 })
+    await expect.poll(async () => (await cli('dump', ref, '--length', '16')).split('\n')[0], { timeout: E2E_WAIT })
       .toMatch(/^00000000  00 00 00 00 c0 ff ee 00/);
     await page.context().close();
   });

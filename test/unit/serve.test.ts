@@ -1,7 +1,7 @@
 // The web mode over real HTTP and WebSocket on 127.0.0.1: the token, Host and Origin are
 // enforced for pages and upgrades alike, traversal is refused, and the contract answers
 // over the socket through the same client the renderer uses.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ beforeAll(async () => {
   writeFileSync(join(root, 'renderer', 'index.html'), '<!doctype html><title>shmscope</title>');
   writeFileSync(join(root, 'renderer', 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(join(root, 'secret.txt'), 'do not serve');
+  symlinkSync(join(root, 'secret.txt'), join(root, 'renderer', 'assets', 'link.txt'));
   server = await startServer({ rendererDir: join(root, 'renderer'), service: { intervalMs: 100 } });
 });
 
@@ -83,6 +84,10 @@ describe('web mode HTTP', () => {
       expect(got.body).not.toContain('do not serve');
     }
     expect((await get(withToken('/nothing.js'))).status).toBe(404);
+    // A symlink inside the folder that points out of it is refused too.
+    const link = await get(withToken('/assets/link.txt'));
+    expect(link.status).toBe(403);
+    expect(link.body).not.toContain('do not serve');
   });
 });
 
