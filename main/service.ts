@@ -5,13 +5,13 @@
 import { hostname, userInfo } from 'node:os';
 import pkg from '../package.json' with { type: 'json' };
 import { ShmscopeError } from './errors';
+import { labelRooms } from './chat';
 import { scanLimits, scanSegments } from './scan';
 import {
   createSegment, formatRef, openSegment, parseRef, removeSegment, resolveSysvId, type SegmentRef,
 } from './segments';
 import { ChatSessions, type ChatJoin } from './service/chat';
 import { SegmentFeed } from './service/feed';
-import { labelRooms } from './service/rooms';
 import { checkWrite, plain, readClamped } from './service/ranges';
 import { toWireError } from './service/reply';
 import { Watches } from './service/watches';

@@ -1,3 +1,3 @@
 export { ChatRoom, type ChatRoomEvents, type ChatRoomOptions } from './room';
-export { describeChannel } from './describe';
+export { describeChannel, labelRooms, type ChannelDescription, type LabelledRow } from './describe';
 export { isRoomKey, roomKey, roomNameProblem, validateRoomName, ROOM_KEY_PREFIX } from './naming';

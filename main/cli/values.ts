@@ -52,3 +52,8 @@ export function parseHexBytes(text: string): Buffer {
   }
   return Buffer.from(digits, 'hex');
 }
+
+/** The segment reference most commands take as their one argument. */
+export function segmentRefArgument(invocation: Invocation): string {
+  return onePositional(invocation, 'segment reference (sysv:ID, key:0xHEX, posix:NAME or room:NAME)');
+}

@@ -1,4 +1,6 @@
-// Segment references as users type them: sysv:ID, key:0xHEX (or decimal), posix:NAME.
+// Segment references as users type them: sysv:ID, key:0xHEX (or decimal), posix:NAME,
+// and room:NAME for the segment of a shmscope chat room.
+import { roomKey, roomNameProblem } from '../chat/naming';
 import { ShmscopeError } from '../errors';
 
 export type SegmentRef =
@@ -52,8 +54,13 @@ export function parseRef(text: string): SegmentRef {
     }
     case 'posix':
       return { kind: 'posix', name: normalizePosixName(value) };
+    case 'room': {
+      const problem = roomNameProblem(value);
+      if (problem !== null) throw badRef(text, problem);
+      return { kind: 'key', key: roomKey(value) };
+    }
     default:
-      throw badRef(text, 'a segment reference is sysv:ID, key:0xHEX (or decimal) or posix:NAME');
+      throw badRef(text, 'a segment reference is sysv:ID, key:0xHEX (or decimal), posix:NAME or room:NAME');
   }
 }
 

@@ -113,6 +113,25 @@ describe('shmscope chat --send / --listen', () => {
   });
 });
 
+describe('rooms in ls, show and rm', () => {
+  it('labels a room in ls, shows its participants, and removes it by room:NAME', async () => {
+    const room = uniqueRoomName('ls');
+    const listener = startCli(['chat', room, '--listen', '--nick', 'lurker', '--timeout', '20']);
+    await until('the listener to join', () => participantPids(room).includes(listener.child.pid!));
+    ok(['chat', room, '--send', 'counted', '--nick', 'alice']);
+    const rows = (JSON.parse(ok(['ls', '--json'])) as { segments: { room?: string; key: string | null; nattch: number }[] }).segments;
+    const row = rows.find((candidate) => candidate.room === room);
+    expect(row).toMatchObject({ key: `0x${roomKey(room).toString(16).padStart(8, '0')}`, nattch: 1 });
+    expect(ok(['ls'])).toContain(`room:${room}`);
+    const shown = JSON.parse(ok(['show', `room:${room}`, '--json'])) as { channel: { name: string; messages: number; participants: { nick: string; pid: number }[] } };
+    expect(shown.channel).toMatchObject({ name: room, messages: 1, participants: [{ nick: 'lurker', pid: listener.child.pid }] });
+    listener.child.kill('SIGTERM');
+    expect(await listener.exited).toBe(0);
+    expect(ok(['rm', `room:${room}`])).toMatch(/^removed sysv:\d+\n$/);
+    expect(shmscope(['show', `room:${room}`]).stderr).toContain('no such segment (ENOENT)');
+  });
+});
+
 describe('interactive shmscope chat', () => {
   it('sends typed lines, answers /who, and leaves on /quit', async () => {
     const room = uniqueRoomName('tty');

@@ -2,7 +2,7 @@ import { ShmscopeError } from '../../errors';
 import { HexdumpWriter } from '../../format/hexdump';
 import { openSegment, parseRef } from '../../segments';
 import type { Command } from '../command';
-import { onePositional, parseByteCount, stringOption } from '../values';
+import { parseByteCount, segmentRefArgument, stringOption } from '../values';
 
 // Large enough to keep syscalls few, small enough that a huge segment never sits in memory whole.
 const CHUNK_BYTES = 1 << 20;
@@ -23,7 +23,7 @@ Options:
 `,
   options: { offset: { type: 'string' }, length: { type: 'string' } },
   async run(invocation, output) {
-    const segment = openSegment(parseRef(onePositional(invocation, 'segment reference (sysv:ID, key:0xHEX or posix:NAME)')));
+    const segment = openSegment(parseRef(segmentRefArgument(invocation)));
     try {
       const offsetText = stringOption(invocation, 'offset');
       const lengthText = stringOption(invocation, 'length');

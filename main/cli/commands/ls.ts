@@ -1,3 +1,4 @@
+import { labelRooms, type LabelledRow } from '../../chat';
 import { scanSegments, type SegmentRow } from '../../scan';
 import type { Command } from '../command';
 import { flag } from '../values';
@@ -9,12 +10,12 @@ export function segmentStatus(row: SegmentRow): string {
   return [row.dest ? 'dest' : '', row.locked ? 'locked' : ''].filter(Boolean).join(',');
 }
 
-function lsColumns(bytes: boolean): Column<SegmentRow>[] {
+function lsColumns(bytes: boolean): Column<LabelledRow>[] {
   return [
     { header: 'KIND', value: (row) => row.kind },
     { header: 'KEY', value: (row) => row.key ?? '-' },
     { header: 'ID', value: (row) => (row.id === null ? '-' : String(row.id)), right: true },
-    { header: 'NAME', value: (row) => row.name ?? '-' },
+    { header: 'NAME', value: (row) => (row.room === undefined ? row.name ?? '-' : `room:${row.room}`) },
     { header: 'SIZE', value: (row) => (bytes ? String(row.size) : humanSize(row.size)), right: true },
     { header: 'PERMS', value: (row) => row.perms },
     { header: 'OWNER', value: (row) => row.owner },
@@ -41,7 +42,7 @@ Options:
 `,
   options: { json: { type: 'boolean' }, bytes: { type: 'boolean', short: 'b' } },
   async run(invocation, output) {
-    const scan = scanSegments();
+    const scan = labelRooms(scanSegments());
     if (flag(invocation, 'json')) {
       await output.out(`${JSON.stringify({ segments: scan.segments, unreadableProcesses: scan.unreadableProcesses }, null, 2)}\n`);
       return 0;

@@ -1,6 +1,6 @@
 import { parseRef, removeSegment } from '../../segments';
 import type { Command } from '../command';
-import { onePositional } from '../values';
+import { segmentRefArgument } from '../values';
 
 export const rm: Command = {
   name: 'rm',
@@ -16,7 +16,7 @@ Options:
 `,
   options: {},
   async run(invocation, output) {
-    const removed = removeSegment(parseRef(onePositional(invocation, 'segment reference (sysv:ID, key:0xHEX or posix:NAME)')));
+    const removed = removeSegment(parseRef(segmentRefArgument(invocation)));
     await output.out(`removed ${removed}\n`);
     return 0;
   },

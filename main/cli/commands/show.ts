@@ -1,8 +1,9 @@
+import { describeChannel, isRoomKey, type ChannelDescription } from '../../chat';
 import { ShmscopeError } from '../../errors';
 import { scanSegments, type Attacher, type SegmentRow } from '../../scan';
 import { formatRef, parseRef, type SegmentRef } from '../../segments';
 import type { Command } from '../command';
-import { flag, onePositional } from '../values';
+import { flag, segmentRefArgument } from '../values';
 import { formatTime, humanSize, plural, renderTable, type Column } from '../table';
 import { segmentStatus } from './ls';
 
@@ -20,6 +21,19 @@ export function findSegment(refText: string): SegmentRow {
   const row = scanSegments().segments.find((candidate) => matches(candidate, ref));
   if (row === undefined) throw new ShmscopeError(formatRef(ref), 'no such segment', 'ENOENT');
   return row;
+}
+
+/** The chat room a SysV segment holds, if it is one (validated header, not just the key). */
+function roomOf(row: SegmentRow): ChannelDescription | null {
+  return row.kind === 'sysv' && isRoomKey(row.keyNumber) ? describeChannel(row.id) : null;
+}
+
+function roomFields(room: ChannelDescription): [string, string][] {
+  return [
+    ['chat room', `${room.name} (channel format v${room.version})`],
+    ['messages', `${room.messages} sent, ring of ${humanSize(room.ringBytes)}, at most ${room.maxText} bytes a message`],
+    ['participants', room.participants.length === 0 ? 'none' : room.participants.map((p) => `${p.nick}[${p.pid}]`).join(' ')],
+  ];
 }
 
 function fields(row: SegmentRow): [string, string][] {
@@ -64,7 +78,8 @@ export const show: Command = {
   summary: 'every field of one segment, with the processes that map it',
   help: `Usage: shmscope show REF [--json]
 
-REF is sysv:ID, key:0xHEX (or decimal) or posix:NAME.
+REF is sysv:ID, key:0xHEX (or decimal), posix:NAME or room:NAME. For a chat
+room it also shows the room's name, message count and participants.
 
 Options:
   --json    print the segment as one JSON object
@@ -72,13 +87,15 @@ Options:
 `,
   options: { json: { type: 'boolean' } },
   async run(invocation, output) {
-    const row = findSegment(onePositional(invocation, 'segment reference (sysv:ID, key:0xHEX or posix:NAME)'));
+    const row = findSegment(segmentRefArgument(invocation));
+    const room = roomOf(row);
     if (flag(invocation, 'json')) {
-      await output.out(`${JSON.stringify(row, null, 2)}\n`);
+      await output.out(`${JSON.stringify(room === null ? row : { ...row, room: room.name, channel: room }, null, 2)}\n`);
       return 0;
     }
-    const width = Math.max(...fields(row).map(([label]) => label.length));
-    await output.out(fields(row).map(([label, value]) => `${`${label}:`.padEnd(width + 2)}${value}`).join('\n') + '\n\n');
+    const lines = [...fields(row), ...(room === null ? [] : roomFields(room))];
+    const width = Math.max(...lines.map(([label]) => label.length));
+    await output.out(lines.map(([label, value]) => `${`${label}:`.padEnd(width + 2)}${value}`).join('\n') + '\n\n');
     await output.out(row.attachers.length === 0 ? 'No process maps it.\n' : renderTable(attacherColumns, row.attachers));
     if (row.unreadableProcesses > 0) {
       await output.out(`(${plural(row.unreadableProcesses, 'process')} could not be read and may map it too)\n`);

@@ -1,6 +1,6 @@
 import { openSegment, parseRef } from '../../segments';
 import { UsageError, type Command } from '../command';
-import { onePositional, parseByteCount, parseHexBytes, requireOption, stringOption } from '../values';
+import { parseByteCount, parseHexBytes, requireOption, segmentRefArgument, stringOption } from '../values';
 
 export const write: Command = {
   name: 'write',
@@ -20,7 +20,7 @@ Options:
 `,
   options: { offset: { type: 'string' }, text: { type: 'string' }, hex: { type: 'string' }, nul: { type: 'boolean' } },
   async run(invocation, output) {
-    const ref = parseRef(onePositional(invocation, 'segment reference (sysv:ID, key:0xHEX or posix:NAME)'));
+    const ref = parseRef(segmentRefArgument(invocation));
     const offset = parseByteCount('offset', requireOption(invocation, 'offset'));
     const text = stringOption(invocation, 'text');
     const hex = stringOption(invocation, 'hex');
