@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { ShmscopeError } from '../errors';
 import { openSegment, parseRef, type Segment } from '../segments';
 import type { BytesChanged, Watch } from '../../preload/api';
+import { goneReason, identity } from './liveness';
 import { plain, readClamped } from './ranges';
 import { toWireError } from './reply';
 
@@ -13,6 +14,8 @@ export const MAX_WATCHES = 32;
 
 interface Entry {
   segment: Segment;
+  /** See liveness.ts: how to tell later that someone else removed it. */
+  inode: number | null;
   offset: number;
   length: number;
   last: Buffer;
@@ -36,7 +39,7 @@ export class Watches {
     try {
       const data = readClamped(segment, offset, length);
       const watchId = randomUUID();
-      this.#entries.set(watchId, { segment, offset, length, last: data });
+      this.#entries.set(watchId, { segment, inode: identity(segment.ref), offset, length, last: data });
       return { watchId, ref: segment.ref, offset, size: segment.size, data: plain(data) };
     } catch (error) {
       segment.close();
@@ -55,6 +58,11 @@ export class Watches {
   poll(): void {
     for (const [watchId, entry] of this.#entries) {
       const { segment, offset } = entry;
+      const gone = goneReason(segment.ref, entry.inode);
+      if (gone) {
+        this.#end(watchId, entry, { message: `${segment.ref}: ${gone}`, code: 'ENOENT' });
+        continue;
+      }
       let data: Buffer;
       try {
         data = readClamped(segment, offset, entry.length);

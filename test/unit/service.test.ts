@@ -191,3 +191,29 @@ describe('service chat over the real channel', () => {
       && (e.payload as { participants: { nick: string }[] }).participants.every((p) => p.nick !== 'bob')), 'bob gone');
   });
 });
+
+describe('watches let go of segments others remove', () => {
+  it('ends a POSIX watch when another process unlinks the name', async () => {
+    const ref = await posixSegment(64);
+    const { call, events } = connect(newService());
+    const watch = ok<{ watchId: string }>(await call('watchRange', ref, 0, 8));
+    removeSegment(parseRef(ref)); // "another process": not through the service
+    await until(() => events.some((e) => e.event === 'bytesChanged'), 'the watch to end');
+    expect(events.find((e) => e.event === 'bytesChanged')!.payload)
+      .toMatchObject({ watchId: watch.watchId, error: { code: 'ENOENT', message: expect.stringContaining('removed (unlinked) by another process') } });
+  });
+
+  it('detaches from a SysV segment another process marked for removal, so it can go', async () => {
+    const { createSegment } = await import('../../main/segments');
+    const { native } = await import('../../main/native');
+    const { ref } = createSegment({ kind: 'sysv', identity: { by: 'private' }, size: 4096, mode: 0o600, exclusive: true });
+    cleanups.push(() => removeSegment(parseRef(ref)));
+    const { call, events } = connect(newService());
+    ok(await call('watchRange', ref, 0, 8));
+    const shmid = Number(ref.slice(5));
+    expect(native().sysvStat(shmid).nattch).toBe(1);
+    native().sysvRemove(shmid);
+    await until(() => events.some((e) => e.event === 'bytesChanged'), 'the watch to end');
+    expect(() => native().sysvStat(shmid)).toThrow(); // our detach was the last one: gone
+  });
+});

@@ -1,0 +1,30 @@
+// Whether a watched segment was removed by someone else. Our own attachment hides that:
+// an unlinked POSIX object stays readable through our mapping, and a SysV segment marked
+// for removal (IPC_RMID) lives on until its last detach — which would be ours, so a watch
+// must let go of it rather than keep it alive.
+import { statSync } from 'node:fs';
+import { native } from '../native';
+
+/** What to compare later: the inode behind /dev/shm/NAME now (POSIX), or null (SysV). */
+export function identity(ref: string): number | null {
+  if (!ref.startsWith('posix:')) return null;
+  try {
+    return statSync(`/dev/shm/${ref.slice('posix:'.length)}`).ino;
+  } catch {
+    return null;
+  }
+}
+
+/** A reason when the segment is gone for everyone but us, else undefined. */
+export function goneReason(ref: string, inode: number | null): string | undefined {
+  if (ref.startsWith('posix:')) {
+    if (inode === null) return undefined;
+    return identity(ref) === inode ? undefined : 'removed (unlinked) by another process';
+  }
+  const shmid = Number(ref.slice('sysv:'.length));
+  try {
+    return native().sysvStat(shmid).dest ? 'marked for removal by another process' : undefined;
+  } catch {
+    return 'removed by another process';
+  }
+}
