@@ -13,7 +13,13 @@ function portFromArgs(argv: readonly string[]): number | undefined {
   return port;
 }
 
-const server = await startServer({ port: portFromArgs(process.argv.slice(2)) });
+const port = portFromArgs(process.argv.slice(2));
+const server = await startServer({ port }).catch((error: unknown) => {
+  const code = (error as { code?: unknown }).code;
+  const why = code === 'EADDRINUSE' ? `port ${port} is in use; pick another with --port N (0: any free port)` : String(error);
+  process.stderr.write(`shmscope: cannot start the web mode: ${why}\n`);
+  process.exit(1);
+});
 process.stdout.write(`shmscope web mode: open ${server.url}\n(only this machine can connect; the token in the URL is required; Ctrl-C stops)\n`);
 const stop = (): void => { void server.close().then(() => process.exit(0)); };
 process.once('SIGINT', stop);
