@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "channel.h"
+#include "channel_fuzz_hook.h"
 
 namespace shmscope::chan {
 namespace {
@@ -96,12 +97,14 @@ std::vector<Participant> Channel::Participants(bool reap) {
     Participant p;
     p.slot = i;
     p.pid = OwnerPid(w1);
+    SHMSCOPE_BETWEEN_LOADS();
     const uint64_t startTime = At64(s - base_ + kSlotStartTime).load(std::memory_order_relaxed);
     p.joinedMs = At64(s - base_ + kSlotJoinedMs).load(std::memory_order_relaxed);
     uint8_t nickLength = __atomic_load_n(s + kSlotNickLength, __ATOMIC_RELAXED);
     if (nickLength > kMaxNick) nickLength = kMaxNick;  // scribbled: clamp, never overrun the slot
     p.nick.resize(nickLength);
     for (size_t k = 0; k < nickLength; ++k) p.nick[k] = static_cast<char>(__atomic_load_n(s + kSlotNick + k, __ATOMIC_RELAXED));
+    SHMSCOPE_BETWEEN_LOADS();
     std::atomic_thread_fence(std::memory_order_acquire);
     if (owner.load(std::memory_order_relaxed) != w1) continue;  // changed while copying: skip this round
     const bool alive = ProcessAlive(p.pid, state == kSlotActive ? startTime : 0);

@@ -4,6 +4,7 @@
 
 #include "channel.h"
 #include "channel_check.h"
+#include "channel_fuzz_hook.h"
 
 namespace shmscope::chan {
 namespace {
@@ -43,6 +44,7 @@ bool Reader::LooksLikeHeader(uint64_t position) const {
   const uint64_t off = g.ringOffset + (position & (g.ringSize - 1));
   const uint64_t word = ch_.At64(off + kRecWord).load(std::memory_order_acquire);
   if (WordTag(word) != TagOf(position)) return false;
+  SHMSCOPE_BETWEEN_LOADS();
   const uint64_t len = WordLength(word);
   if (len == 0 || len % kAlign != 0) return false;
   switch (WordState(word)) {
@@ -110,7 +112,9 @@ Reader::Step Reader::StepOnce(std::vector<Event>& out, size_t& bytes) {
     return Step::kProgress;
   }
   const uint64_t off = g.ringOffset + (pos_ & (g.ringSize - 1));
+  SHMSCOPE_BETWEEN_LOADS();
   const uint64_t word = ch_.At64(off + kRecWord).load(std::memory_order_acquire);
+  SHMSCOPE_BETWEEN_LOADS();
   if (WordTag(word) != TagOf(pos_)) return HandleUnfinished(tail, word);  // not written yet this lap
   switch (WordState(word)) {
     case kRecordNone:
@@ -140,6 +144,7 @@ Reader::Step Reader::HandleUnfinished(uint64_t tail, uint64_t word) {
   const uint64_t off = g.ringOffset + ringOff;
   uint64_t len = 0;
   uint32_t pid = 0;
+  SHMSCOPE_BETWEEN_LOADS();
   if (WordTag(word) == TagOf(pos_) && WordState(word) == kRecordClaimed) {
     len = WordLength(word);
     pid = ch_.At32(off + kRecPid).load(std::memory_order_relaxed);
@@ -163,6 +168,7 @@ Reader::Step Reader::HandleUnfinished(uint64_t tail, uint64_t word) {
     len = q - pos_;
   }
   uint64_t expected = word;
+  SHMSCOPE_BETWEEN_LOADS();
   if (ch_.At64(off + kRecWord).compare_exchange_strong(expected, MakeWord(pos_, len, kRecordPadding),
                                                        std::memory_order_acq_rel)) {
     pos_ += len;
@@ -181,6 +187,7 @@ Reader::Step Reader::ReadCommitted(uint64_t tail, uint64_t word, std::vector<Eve
   }
   scratch_.resize(len);
   std::memcpy(scratch_.data(), ch_.base() + g.ringOffset + ringOff, len);
+  SHMSCOPE_BETWEEN_LOADS();
   // Seqlock check: the copy is intact only if no writer claimed space reaching into
   // this record's bytes (position + ring) and the word did not change.
   std::atomic_thread_fence(std::memory_order_acquire);
