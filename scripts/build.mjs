@@ -16,7 +16,7 @@ await Promise.all([
     ...common,
     entryPoints: {
       'main/cli': 'main/cli.ts', 'bench/scan': 'bench/scan.ts', 'bench/chat': 'bench/chat.ts',
-      'main/electron': 'main/electron/index.ts', 'main/serve': 'main/serve/main.ts',
+      'main/electron': 'main/electron/index.ts',
     },
     outdir: 'out',
     format: 'esm',

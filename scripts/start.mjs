@@ -38,7 +38,7 @@ function findElectron() {
 function webMode(reason) {
   say(`not starting the desktop app: ${reason}.`);
   say('starting the local web mode instead (same UI in your browser):');
-  const server = spawn(process.execPath, ['out/main/serve.js', ...portArgs()], { cwd: root, stdio: 'inherit' });
+  const server = spawn(process.execPath, ['out/main/cli.js', 'serve', ...portArgs()], { cwd: root, stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
   server.on('exit', (code) => process.exit(code ?? 0));
 }

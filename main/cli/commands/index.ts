@@ -6,7 +6,8 @@ import { dump } from './dump';
 import { limits } from './limits';
 import { ls } from './ls';
 import { rm } from './rm';
+import { serve } from './serve';
 import { show } from './show';
 import { write } from './write';
 
-export const commands: Command[] = [ls, show, dump, write, create, rm, limits, chat];
+export const commands: Command[] = [ls, show, dump, write, create, rm, limits, chat, serve];
