@@ -76,19 +76,27 @@ export function optional<T>(inner: Validator<T>): Validator<T | undefined> {
 
 type Shape<T> = { [K in keyof T]-?: Validator<T[K]> };
 
+/** A plain record: not an array, Date, Map, typed array or class instance. Checked by shape, not by
+ *  `=== Object.prototype`, so a record made in another realm (a vm context, the page's world) passes. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
 /** A plain object with exactly these keys (unknown keys are refused, so typos surface). */
 export function object<T extends object>(shape: Shape<T>): Validator<T> {
   return (value, name) => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) {
-      fail(name, 'must be an object', value);
-    }
-    const record = value as Record<string, unknown>;
+    if (!isPlainObject(value)) fail(name, 'must be an object', value);
+    const record = value;
     for (const key of Object.keys(record)) {
-      if (!Object.hasOwn(shape, key)) throw new ContractError(`${name}: unknown field "${key}"`);
+      // The key is the caller's: quote it, but never echo an unbounded string back.
+      if (!Object.hasOwn(shape, key)) throw new ContractError(`${name}: unknown field ${describe(key)}`);
     }
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(shape) as (keyof T & string)[]) {
-      const checked = shape[key](record[key], `${name}.${key}`);
+      // Own fields only: an inherited one is not something the caller sent.
+      const checked = shape[key](Object.hasOwn(record, key) ? record[key] : undefined, `${name}.${key}`);
       if (checked !== undefined) out[key] = checked;
     }
     return out as T;
@@ -98,8 +106,8 @@ export function object<T extends object>(shape: Shape<T>): Validator<T> {
 /** A tagged union: `tag` selects which object validator applies. */
 export function union<T extends object>(tag: string, variants: Record<string, Validator<T>>): Validator<T> {
   return (value, name) => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(name, 'must be an object', value);
-    const selector = (value as Record<string, unknown>)[tag];
+    if (!isPlainObject(value)) fail(name, 'must be an object', value);
+    const selector = Object.hasOwn(value, tag) ? value[tag] : undefined;
     const variant = typeof selector === 'string' && Object.hasOwn(variants, selector) ? variants[selector] : undefined;
     if (!variant) {
       fail(`${name}.${tag}`, `must be one of ${Object.keys(variants).map((k) => JSON.stringify(k)).join(', ')}`, selector);
