@@ -2,7 +2,11 @@
 // unless the caller asks to write, as the design requires.
 import { ShmscopeError } from '../errors';
 import { native, type NativeMapping } from '../native';
+import type { CreateRequest, Created, SysvIdentity } from '../../preload/api';
 import { formatKey, formatRef, normalizePosixName, type SegmentRef } from './ref';
+
+// The request shapes are the contract's (preload/api.ts), so the UI, the CLI and this layer agree.
+export type { CreateRequest, Created, SysvIdentity };
 
 /** An open segment: bytes are copied in and out, never shared with JavaScript. */
 export interface Segment {
@@ -45,21 +49,6 @@ function wrap(ref: string, kind: Segment['kind'], mapping: NativeMapping, writab
     write: (offset, data) => mapping.write(offset, data),
     close: () => mapping.close(),
   };
-}
-
-export type SysvIdentity =
-  | { by: 'key'; key: number }
-  | { by: 'ftok'; path: string; projectId: number }
-  | { by: 'private' };
-
-export type CreateRequest =
-  | { kind: 'sysv'; identity: SysvIdentity; size: number; mode: number; exclusive: boolean }
-  | { kind: 'posix'; name: string; size: number; mode: number; exclusive: boolean };
-
-export interface Created {
-  ref: string;
-  /** SysV only: the key the segment was made with (0 for IPC_PRIVATE). */
-  key?: string;
 }
 
 export function createSegment(request: CreateRequest): Created {
