@@ -30,8 +30,9 @@ export function normalizePosixName(name: string): string {
   if (bare.length === 0 || bare.includes('/') || bare === '.' || bare === '..' || bare.includes('\0')) {
     throw new ShmscopeError(`posix:${name}`, 'a POSIX shared memory name is one path component without "/" (e.g. posix:demo)', 'EINVAL');
   }
-  if (bare.length > MAX_POSIX_NAME) {
-    throw new ShmscopeError(`posix:${name}`, `name is longer than ${MAX_POSIX_NAME} characters`, 'ENAMETOOLONG');
+  // NAME_MAX counts bytes: 200 "é" are 400 bytes, too long for shm_open although 200 characters.
+  if (Buffer.byteLength(bare, 'utf8') > MAX_POSIX_NAME) {
+    throw new ShmscopeError(`posix:${name}`, `name is longer than ${MAX_POSIX_NAME} bytes`, 'ENAMETOOLONG');
   }
   return withSlash;
 }
