@@ -1,6 +1,6 @@
 // Builds everything `npm start`, the CLI and the tests run, into out/:
 //  - Node entry points (CLI, benchmarks) and the Electron main process: esbuild, ESM,
-//    dependencies left to node_modules, the native addon found at run time by main/native.ts.
+//    dependencies bundled, the native addon found at run time by main/native.ts.
 //  - The preload: ONE CommonJS file with everything inlined, because a sandboxed preload can
 //    neither load ESM nor require anything from node_modules ('electron' is provided).
 //  - The renderer (when renderer/index.html exists): vite with vite.renderer.config.ts.
@@ -20,7 +20,11 @@ await Promise.all([
     },
     outdir: 'out',
     format: 'esm',
-    packages: 'external',
+    // Self-contained bundles (ws included): the CLI runs from a copy with only the addon
+    // beside it. ws's optional native accelerators stay out; it works without them.
+    external: ['electron', 'bufferutil', 'utf-8-validate'],
+    // ws is CommonJS and requires Node built-ins; an ESM bundle needs a real `require` for that.
+    banner: { js: "import { createRequire as __shmscopeRequire } from 'node:module'; const require = __shmscopeRequire(import.meta.url);" },
   }),
   build({
     ...common,

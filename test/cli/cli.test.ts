@@ -9,7 +9,7 @@ import { commands } from '../../main/cli/commands';
 import { spawnAttacher } from '../helpers/children';
 import { SegmentJanitor } from '../helpers/cleanup';
 import { shmscope, shmscopeAsNobody } from '../helpers/cli';
-import { pythonSegment } from '../helpers/python-shm';
+import { pyChild } from '../helpers/python-children';
 import { uniquePosixName, uniqueSysvKey } from '../helpers/unique';
 
 interface LsEntry {
@@ -64,7 +64,7 @@ describe('shmscope ls', () => {
     const shmid = ipcmk(4096, '0640');
     const posixName = uniquePosixName('py').slice(1);
     janitor.posix(posixName);
-    const python = await pythonSegment(posixName, 8192);
+    const python = await pyChild('mpshm', posixName, '8192');
     const sysvReader = await spawnAttacher('sysv', shmid, 'ro');
     const sysvWriter = await spawnAttacher('sysv', shmid, 'rw');
     try {

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRef, removeSegment } from '../../main/segments';
-import { spawnAttacher, type Attacher } from '../helpers/children';
+import { spawnAttacher, type Holder as Attacher } from '../helpers/children';
 import { uniquePosixName, uniqueSysvKey } from '../helpers/unique';
 import { cli, E2E_WAIT, screenshot, skipReason, startE2E, type E2E } from './harness';
 import { sel } from './selectors';

@@ -1,7 +1,8 @@
-// Helpers for the scanner tests: real segments and real attaching processes, without the native
+// Real segments and real attaching processes, without the native
 // addon (python3 + ctypes for SysV, python3 mmap / multiprocessing.shared_memory for POSIX).
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { spawnHolder, type Holder } from './children';
 
 const PY = String.raw`
 import ctypes, mmap, os, sys, time
@@ -40,33 +41,11 @@ print('ok', flush=True)
 sys.stdin.read()
 `;
 
-export interface Child { pid: number; stop(): Promise<void> }
-
-const running = new Set<ChildProcess>();
-process.on('exit', () => { for (const child of running) child.kill('SIGKILL'); });
+export type Child = Holder;
 
 /** Runs the helper and resolves once it printed "ok" (it then holds its mappings until stopped). */
 export function pyChild(...args: string[]): Promise<Child> {
-  const child = spawn('python3', ['-c', PY, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-  running.add(child);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => { running.delete(child); resolve(); }));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.stdin!.end();
-    const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
-    await exited;
-    clearTimeout(timer);
-  };
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.startsWith('ok\n')) resolve({ pid: child.pid!, stop });
-      else if (out.includes('\n')) reject(new Error(`python helper ${args.join(' ')}: ${out.trim()} ${err.trim()}`));
-    });
-    child.once('exit', (code) => reject(new Error(`python helper ${args.join(' ')} exited with ${code}: ${out.trim()} ${err.trim()}`)));
-  });
+  return spawnHolder('python3', ['-c', PY, ...args], 'ok\n');
 }
 
 /** Stops children, ignoring the ones that never started. */

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { native, type PosixOpenOptions, type PosixSegmentHandle } from '../../main/native';
-import { type Attacher, spawnAttacher } from '../helpers/children';
+import { type Holder as Attacher, spawnAttacher } from '../helpers/children';
 import { uniquePosixName } from '../helpers/unique';
 import { thrown, tryEach } from './errors';
 

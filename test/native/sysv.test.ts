@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { native, type SysvAttachment } from '../../main/native';
-import { type Attacher, spawnAttacher } from '../helpers/children';
+import { type Holder as Attacher, spawnAttacher } from '../helpers/children';
 import { uniqueSysvKey } from '../helpers/unique';
 import { thrown, tryEach } from './errors';
 

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Limits, scanLimits, scanSegments, type ScanResult, type SysvRow } from '../../main/scan/index';
-import { type Child, ipcmk, pyChild, removeSysv, stopAll } from './scan-children';
+import { type Child, ipcmk, pyChild, removeSysv, stopAll } from '../helpers/python-children';
 
 const children: Child[] = [];
 const sysvIds: number[] = [];

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type PosixRow, scanSegments, type SegmentRow, type SysvRow } from '../../main/scan/index';
 import { spawnAttacher } from '../helpers/children';
 import { uniquePosixName, uniqueSysvKey } from '../helpers/unique';
-import { type Child, ipcmk, pyChild, removePosix, removeSysv, shmgetKey, shmLock, stopAll } from './scan-children';
+import { type Child, ipcmk, pyChild, removePosix, removeSysv, shmgetKey, shmLock, stopAll } from '../helpers/python-children';
 
 // Everything a test creates is registered here and removed after it, pass or fail.
 const children: Child[] = [];
