@@ -122,7 +122,7 @@ Geometry ValidateHeader(const uint8_t* base, uint64_t size) {
   const uint32_t version = Load32(base, kOffVersion);
   if (version != kVersion) {
     throw ChannelError("ECHANNEL", "unsupported channel version " + std::to_string(version) +
-                                       " (this shmscope speaks version 1)");
+                                       " (this shmscope speaks version " + std::to_string(kVersion) + ")");
   }
   Geometry g;
   if (Load32(base, kOffHeaderSize) != kHeaderSize) throw bad("bad header size");

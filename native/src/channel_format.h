@@ -1,4 +1,4 @@
-// Byte layout of a chat channel segment, version 1 (docs/channel-format.md is the
+// Byte layout of a chat channel segment, version 2 (docs/channel-format.md is the
 // prose version of this file; change both together and bump kVersion).
 // Pure constants and bit packing: no N-API, no syscalls, so the fuzzer can use it.
 #pragma once
@@ -8,7 +8,9 @@
 namespace shmscope::chan {
 
 inline constexpr char kMagic[8] = {'S', 'H', 'M', 'S', 'C', 'H', 'A', 'T'};
-inline constexpr uint32_t kVersion = 1;
+// 2: the record check became XXH64 (channel_check.h); version 1 readers would call
+// every version 2 record corrupt, so the version refuses the mix at attach instead.
+inline constexpr uint32_t kVersion = 2;
 // The state word is stored last by the creator: openers that see INIT wait.
 inline constexpr uint32_t kStateInit = 0x54494E49;   // "INIT" little-endian
 inline constexpr uint32_t kStateReady = 0x59444552;  // "REDY"
@@ -64,7 +66,7 @@ inline constexpr size_t kRecTimeMs = 32;     // u64 ms since the epoch
 inline constexpr size_t kRecTextLength = 40; // u32
 inline constexpr size_t kRecSlot = 44;       // u16 presence slot (0xffff: not joined)
 inline constexpr size_t kRecNickLength = 46; // u8
-inline constexpr size_t kRecCheck = 48;      // u64 hash of seq, nick and text
+inline constexpr size_t kRecCheck = 48;      // u64 XXH64 of seq, nick and text (channel_check.h)
 // nick bytes follow at 64, then the text; the record is padded to kAlign.
 inline constexpr size_t kMaxNick = 32;
 inline constexpr size_t kMaxText = 64 * 1024;
