@@ -59,9 +59,9 @@ int main(int argc, char** argv) {
     std::memcpy(b.data() + kOffState, &init, 4);
     Save("header", "init-state", b);
     b = ChannelImage(4096, 1, 3, 1);
-    const uint32_t v2 = 2;
-    std::memcpy(b.data() + kOffVersion, &v2, 4);
-    Save("header", "version-2", b);
+    const uint32_t next = kVersion + 1;  // a format this build does not speak
+    std::memcpy(b.data() + kOffVersion, &next, 4);
+    Save("header", "next-version", b);
     b = ChannelImage(4096, 1, 0, 0);
     b.resize(b.size() - 4096);  // header claims more than the segment has
     Save("header", "short", b);

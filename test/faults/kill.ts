@@ -1,0 +1,102 @@
+// SIGKILL writers at random points — anywhere in send(), and deterministically between
+// claim and commit via the fault hook — while a steady writer keeps sending and this
+// process reads. Measured: the stall a kill causes (kill → next steady message delivered,
+// must stay < 2 s), torn deliveries (digest-checked, must be 0), and how long the dead
+// writer stays in the participant list (the waiter reaps it; must be < 3 s).
+import { native, type ChannelEvent } from '../../main/native';
+import { crashedBy, sleep, spawnRole, type Child } from './procs';
+import { fail, newRow, stall, type Row } from './report';
+import { intactText } from './roles';
+import { trackSysv, uniqueRoom } from './resources';
+
+const STALL_LIMIT_MS = 2000;
+const PRESENCE_LIMIT_MS = 3000;
+const LANES = 3;
+
+export async function killWriters(iterations: number): Promise<Row> {
+  const row = newRow('SIGKILL writers');
+  const room = uniqueRoom('kill');
+  const ch = new (native().Channel)({ ...room, ringBytes: 8 << 20, slots: 64 });
+  trackSysv(ch.info().shmid);
+  let torn = 0, delivered = 0;
+  const missed = { lapped: 0, unblocked: 0, corrupt: 0 };
+  const waiting = new Map<number, { t0: number; resolve: () => void }>(); // kill id → stall waiter
+  const killedAt = new Map<number, number>(); // pid → kill time, until reaped
+  let presenceWorst = 0;
+  let nextId = 0;
+  ch.start((batch: ChannelEvent[]) => {
+    const now = Date.now();
+    for (const e of batch) {
+      if (e.type === 'message') {
+        delivered++;
+        if (!intactText(e.text)) { torn++; fail(row, `torn message from pid ${e.pid}: ${e.text.slice(0, 60)}`); }
+        if (e.nick !== 'steady') continue;
+        for (const [id, w] of waiting) {
+          if (e.time >= w.t0) { stall(row, now - w.t0); waiting.delete(id); w.resolve(); }
+        }
+      } else if (e.type === 'missed') {
+        missed[e.reason] += e.missed;
+      } else {
+        const present = new Set(e.participants.map((p) => p.pid));
+        for (const [pid, t0] of killedAt) {
+          if (!present.has(pid)) { presenceWorst = Math.max(presenceWorst, now - t0); killedAt.delete(pid); }
+        }
+      }
+    }
+  });
+  const steady = spawnRole('writer', { ...room, nick: 'steady', minSize: 20, maxSize: 200, burst: 1, pauseMs: 2 });
+  try {
+    await steady.waitLine((l) => l === 'ready');
+    let started = 0;
+    const lane = async (): Promise<void> => {
+      while (started < iterations) {
+        const i = started++;
+        await killOne(i);
+      }
+    };
+    const killOne = async (i: number): Promise<void> => {
+      const mode = i % 4 === 0 ? 'stall-after-claim' : i % 4 === 1 ? 'stall-before-header' : 'none';
+      let victim: Child | undefined;
+      try {
+        victim = spawnRole('writer', { ...room, nick: `victim${i}`, minSize: 100, maxSize: 16000, burst: 8, pauseMs: 0, fault: mode });
+        await victim.waitLine((l) => l === 'ready');
+        if (mode === 'none') await sleep(Math.random() * 40);
+        else await victim.waitStderr('shmscope-fault: stalled');
+      } catch (error) {
+        fail(row, `victim ${i} did not start: ${(error as Error).message}`);
+        await victim?.kill();
+        return;
+      }
+      const t0 = Date.now();
+      killedAt.set(victim.pid, t0);
+      const result = await victim.kill('SIGKILL');
+      if (crashedBy(result)) { row.crashes++; fail(row, `victim ${i} died of ${result.signal}`); }
+      row.iterations++;
+      const id = nextId++;
+      const seen = new Promise<void>((resolve) => waiting.set(id, { t0, resolve }));
+      const timeout = sleep(STALL_LIMIT_MS * 2).then(() => 'timeout');
+      if (await Promise.race([seen.then(() => 'ok'), timeout]) === 'timeout') {
+        waiting.delete(id);
+        stall(row, Date.now() - t0);
+        fail(row, `kill ${i} (${mode}): no steady message within ${STALL_LIMIT_MS * 2} ms`);
+      }
+    };
+    await Promise.all(Array.from({ length: LANES }, lane));
+    // Dead writers must leave the participant list: the waiter reaps about once a second.
+    const until = Date.now() + PRESENCE_LIMIT_MS;
+    while (killedAt.size > 0 && Date.now() < until) await sleep(50);
+    for (const [pid, t0] of killedAt) fail(row, `pid ${pid} still a participant ${Date.now() - t0} ms after SIGKILL`);
+    if (presenceWorst > PRESENCE_LIMIT_MS) fail(row, `a dead writer stayed a participant ${presenceWorst} ms`);
+    if (row.maxStallMs !== null && row.maxStallMs > STALL_LIMIT_MS) fail(row, `max stall ${row.maxStallMs} ms > ${STALL_LIMIT_MS} ms`);
+    if (steady.proc.exitCode !== null || steady.proc.signalCode !== null) {
+      row.crashes++;
+      fail(row, `steady writer died: ${steady.stderr().slice(-300)}`);
+    }
+  } finally {
+    const result = await steady.kill();
+    if (crashedBy(result)) row.crashes++;
+    ch.close();
+  }
+  row.notes = `${delivered} delivered, torn ${torn}; missed: lapped ${missed.lapped}, unblocked ${missed.unblocked}, corrupt ${missed.corrupt}; dead pid gone from presence ≤ ${presenceWorst} ms`;
+  return row;
+}
