@@ -15,7 +15,8 @@ export default defineConfig({
     pool: 'forks',
     projects: [
       // Node-side tests: everything except the renderer's.
-      { extends: true, test: { name: 'node', exclude: [...configDefaults.exclude, 'test/renderer/**'] } },
+      // globalSetup: the run fails if a test left a test segment behind (test/setup/leaks.ts).
+      { extends: true, test: { name: 'node', exclude: [...configDefaults.exclude, 'test/renderer/**'], globalSetup: ['test/setup/leaks.ts'] } },
       // Svelte component tests: compiled by the svelte plugin, run in happy-dom, and resolved with
       // the 'browser' condition so `mount` is Svelte's client runtime, not its server one.
       // Not `extends: true`: that would merge the root's include and run every test here too.
