@@ -182,12 +182,14 @@ export interface NativeChannel {
   /** Live participants; reaps dead ones. */
   participants(): ChannelParticipant[];
   /** Starts the one waiter thread; batches arrive on the event loop until stop()/close().
-   *  history: first replay what the ring holds. */
-  start(onBatch: (batch: ChannelEvent[]) => void, options?: { history?: boolean }): void;
+   *  history: first replay what the ring holds. skipOwn: do not deliver the messages this
+   *  handle sends while joined (they still count for sequence gaps; readHistory keeps them). */
+  start(onBatch: (batch: ChannelEvent[]) => void, options?: { history?: boolean; skipOwn?: boolean }): void;
   stop(): void;
   /** false: a started channel does not keep the process alive. */
   setRef(ref: boolean): void;
-  /** Spin ~100 µs before sleeping on the futex: lower latency, some CPU per message. */
+  /** Spin up to ~50 µs (yielding) before sleeping on the futex, backing off while spins find nothing;
+   *  only with ≥ 4 CPUs (with fewer, spinning measured slower than sleeping). */
   setLowLatency(on: boolean): void;
   info(): ChannelInfo;
   /** Leaves, stops and detaches; the segment stays (remove it with sysvRemove). */

@@ -65,6 +65,30 @@ struct Event {
   const char* reason = "";  // lapped | unblocked | corrupt
 };
 
+// A validated message whose nick and text point into the sink's own Room() bytes.
+struct MessageView {
+  uint64_t seq = 0;
+  uint32_t pid = 0;
+  uint32_t slot = kNoSlot;
+  uint64_t timeMs = 0;
+  std::string_view nick;
+  std::string_view text;
+};
+
+// Where Reader::Poll puts what it reads. Poll(std::vector<Event>&) is one sink; the
+// addon's waiter has another that keeps a whole batch in one reused buffer, so a busy
+// room costs no allocation per message.
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  // Private bytes to copy one record into (never shared memory); valid until the next
+  // Room() call. A copy that fails validation is simply overwritten by the next one.
+  virtual uint8_t* Room(size_t bytes) = 0;
+  // The last Room() copy holds this message: keep it.
+  virtual void Message(const MessageView& m) = 0;
+  virtual void Missed(uint64_t count, const char* reason) = 0;
+};
+
 struct Participant {
   uint32_t slot = 0;
   uint32_t pid = 0;
@@ -143,6 +167,10 @@ class Reader {
   // Appends up to maxEvents events (fewer when caught up or waiting on a stalled
   // writer). Never blocks, never loops unboundedly; returns the number appended.
   size_t Poll(std::vector<Event>& out, size_t maxEvents, size_t maxBytes);
+  size_t Poll(EventSink& out, size_t maxEvents, size_t maxBytes);
+  // Messages written by (pid, slot) are checked and counted like any other, but not
+  // delivered: a participant does not need its own messages back from the room.
+  void SkipOwn(uint32_t pid, uint32_t slot) { skipPid_ = pid; skipSlot_ = slot; skipOwn_ = true; }
   // Monotonic ms at which a stalled record may be reclaimed, 0 when not stalled.
   uint64_t StallDeadline() const { return stuck_ ? stallSince_ + kStallMs : 0; }
   uint64_t position() const { return pos_; }
@@ -151,12 +179,15 @@ class Reader {
 
  private:
   enum class Step { kProgress, kStuck, kDone };
-  Step StepOnce(std::vector<Event>& out, size_t& bytes);
+  Step StepOnce(EventSink& out, size_t& bytes);
   Step HandleUnfinished(uint64_t tail, uint64_t word);
-  Step ReadCommitted(uint64_t tail, uint64_t word, std::vector<Event>& out, size_t& bytes);
+  Step ReadCommitted(uint64_t tail, uint64_t word, EventSink& out, size_t& bytes);
+  bool IsOwn(const uint8_t* header) const;
+  bool StillIntact(uint64_t word) const;
   void Resync(uint64_t from, uint64_t tail, const char* reason);
   bool LooksLikeHeader(uint64_t position) const;
-  void Deliver(Message&& m, std::vector<Event>& out);
+  void CountSeq(uint64_t seq, EventSink& out);
+  void Missed(EventSink& out, uint64_t count, const char* reason);
 
   Channel& ch_;
   uint64_t pos_ = 0;
@@ -165,6 +196,9 @@ class Reader {
   const char* pendingReason_ = "lapped";
   uint64_t stallSince_ = 0, stallTail_ = 0;
   bool stuck_ = false;  // the last Poll ended waiting on an unfinished record
+  bool skipOwn_ = false;
+  uint32_t skipPid_ = 0, skipSlot_ = kNoSlot;
+  size_t appended_ = 0;  // events handed to the sink by the current Poll
   std::vector<uint8_t> scratch_;
 };
 

@@ -4,6 +4,7 @@
 // batches to JavaScript through a ThreadSafeFunction (no JS timers, no polling).
 #include "channel_binding.h"
 
+#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -46,24 +47,87 @@ Napi::Array ParticipantsToJs(Napi::Env env, const std::vector<chan::Participant>
   return a;
 }
 
-Napi::Object EventToJs(Napi::Env env, const chan::Event& e) {
-  Napi::Object o = Napi::Object::New(env);
-  if (e.kind == chan::Event::kMissed) {
-    o.Set("type", "missed");
-    o.Set("missed", static_cast<double>(e.missed));
-    o.Set("reason", e.reason);
-    return o;
+// Property names of event objects, made once per environment (the addon's instance
+// data): creating seven key strings per event cost more than the message itself.
+struct JsNames {
+  static constexpr const char* kNames[] = {"type", "seq", "pid", "slot", "nick", "time", "text",
+                                           "missed", "reason", "message"};
+  enum { kType, kSeq, kPid, kSlot, kNick, kTime, kText, kMissed, kReason, kMessage, kCount };
+  // N-API 8 can only hold references to objects, so the strings live in an array.
+  Napi::Reference<Napi::Array> strings;
+
+  explicit JsNames(Napi::Env env) {
+    Napi::Array a = Napi::Array::New(env, kCount);
+    for (uint32_t i = 0; i < kCount; ++i) a.Set(i, Napi::String::New(env, kNames[i]));
+    strings = Napi::Persistent(a);
   }
-  const chan::Message& m = e.message;
-  o.Set("type", "message");
-  o.Set("seq", static_cast<double>(m.seq));
-  o.Set("pid", m.pid);
-  o.Set("slot", m.slot == chan::kNoSlot ? -1.0 : static_cast<double>(m.slot));
-  o.Set("nick", Napi::String::New(env, m.nick));  // invalid UTF-8 becomes U+FFFD
-  o.Set("time", static_cast<double>(m.timeMs));
-  o.Set("text", Napi::String::New(env, m.text));
+};
+
+// The names as napi_values, fetched once per batch.
+struct Names {
+  napi_value v[JsNames::kCount];
+  explicit Names(Napi::Env env) {
+    Napi::Array a = env.GetInstanceData<JsNames>()->strings.Value();
+    for (uint32_t i = 0; i < JsNames::kCount; ++i) v[i] = a.Get(i);
+  }
+};
+
+void Check(Napi::Env env, napi_status status) {
+  if (status != napi_ok) throw Napi::Error::New(env);
+}
+
+void SetProp(Napi::Env env, napi_value o, napi_value key, napi_value value) {
+  Check(env, napi_set_property(env, o, key, value));
+}
+
+napi_value Num(Napi::Env env, double d) {
+  napi_value v;
+  Check(env, napi_create_double(env, d, &v));
+  return v;
+}
+
+napi_value Utf8(Napi::Env env, std::string_view s) {
+  napi_value v;  // invalid UTF-8 becomes U+FFFD
+  Check(env, napi_create_string_utf8(env, s.data(), s.size(), &v));
+  return v;
+}
+
+napi_value MissedToJs(Napi::Env env, const Names& n, uint64_t missed, const char* reason) {
+  napi_value o;
+  Check(env, napi_create_object(env, &o));
+  SetProp(env, o, n.v[JsNames::kType], n.v[JsNames::kMissed]);
+  SetProp(env, o, n.v[JsNames::kMissed], Num(env, static_cast<double>(missed)));
+  SetProp(env, o, n.v[JsNames::kReason], Utf8(env, reason));
   return o;
 }
+
+napi_value MessageToJs(Napi::Env env, const Names& n, const chan::MessageView& m) {
+  napi_value o;
+  Check(env, napi_create_object(env, &o));
+  SetProp(env, o, n.v[JsNames::kType], n.v[JsNames::kMessage]);
+  SetProp(env, o, n.v[JsNames::kSeq], Num(env, static_cast<double>(m.seq)));
+  SetProp(env, o, n.v[JsNames::kPid], Num(env, m.pid));
+  SetProp(env, o, n.v[JsNames::kSlot], Num(env, m.slot == chan::kNoSlot ? -1.0 : static_cast<double>(m.slot)));
+  SetProp(env, o, n.v[JsNames::kNick], Utf8(env, m.nick));
+  SetProp(env, o, n.v[JsNames::kTime], Num(env, static_cast<double>(m.timeMs)));
+  SetProp(env, o, n.v[JsNames::kText], Utf8(env, m.text));
+  return o;
+}
+
+Napi::Value EventToJs(Napi::Env env, const Names& n, const chan::Event& e) {
+  if (e.kind == chan::Event::kMissed) return Napi::Value(env, MissedToJs(env, n, e.missed, e.reason));
+  const chan::Message& m = e.message;
+  chan::MessageView v;
+  v.seq = m.seq;
+  v.pid = m.pid;
+  v.slot = m.slot;
+  v.timeMs = m.timeMs;
+  v.nick = m.nick;
+  v.text = m.text;
+  return Napi::Value(env, MessageToJs(env, n, v));
+}
+
+struct Batch;
 
 // Flow control between the waiter thread and the JS thread, shared with queued
 // callbacks so they stay valid even if the Channel object is gone when they run.
@@ -72,14 +136,83 @@ struct Delivery {
   std::condition_variable cv;
   int outstanding = 0;
   std::atomic<bool> stopped{false};
+  // Delivered batches come back here to be filled again: a busy room reuses the same
+  // few buffers instead of allocating, freeing (and having glibc trim and re-fault)
+  // megabytes per batch. Emptied when the room goes idle.
+  std::vector<std::unique_ptr<Batch>> spare;
 };
 
-struct Batch {
-  std::vector<chan::Event> events;
+// What the waiter hands to JavaScript: events whose bytes all live in one buffer.
+struct Batch final : chan::EventSink {
+  struct Item {
+    chan::Event::Kind kind;
+    uint64_t missed;
+    const char* reason;
+    chan::MessageView view;  // offsets into `bytes` in nick/text .data() - see Message()
+    size_t nickAt, textAt;
+  };
+  std::vector<Item> items;
+  std::vector<uint8_t> bytes;  // grown, never shrunk while pooled; `used` is the filled part
+  size_t used = 0, room = 0;
   bool hasPresence = false;
   std::vector<chan::Participant> participants;
   std::shared_ptr<Delivery> delivery;
+
+  uint8_t* Room(size_t n) override {
+    if (bytes.size() < used + n) bytes.resize(std::max(used + n, bytes.size() * 2));
+    room = n;
+    return bytes.data() + used;
+  }
+  void Message(const chan::MessageView& m) override {
+    // Store offsets: a later Room() may move the buffer.
+    const uint8_t* base = bytes.data();
+    items.push_back({chan::Event::kMessage, 0, "", m,
+                     static_cast<size_t>(reinterpret_cast<const uint8_t*>(m.nick.data()) - base),
+                     static_cast<size_t>(reinterpret_cast<const uint8_t*>(m.text.data()) - base)});
+    used += room;
+    room = 0;
+  }
+  void Missed(uint64_t count, const char* reason) override {
+    items.push_back({chan::Event::kMissed, count, reason, {}, 0, 0});
+  }
+  bool empty() const { return items.empty() && !hasPresence; }
+  void Clear() {
+    items.clear();
+    used = room = 0;
+    hasPresence = false;
+    participants.clear();
+  }
+  chan::MessageView View(const Item& it) const {
+    chan::MessageView v = it.view;
+    const char* base = reinterpret_cast<const char*>(bytes.data());
+    v.nick = {base + it.nickAt, it.view.nick.size()};
+    v.text = {base + it.textAt, it.view.text.size()};
+    return v;
+  }
+
+  Napi::Array ToJs(Napi::Env env) const {
+    const Names n(env);
+    Napi::Array a = Napi::Array::New(env, items.size() + (hasPresence ? 1 : 0));
+    uint32_t i = 0;
+    for (const Item& it : items) {
+      napi_value v = it.kind == chan::Event::kMissed ? MissedToJs(env, n, it.missed, it.reason) : MessageToJs(env, n, View(it));
+      Check(env, napi_set_element(env, a, i++, v));
+    }
+    if (hasPresence) {
+      Napi::Object p = Napi::Object::New(env);
+      p.Set("type", "presence");
+      p.Set("participants", ParticipantsToJs(env, participants));
+      a.Set(i, p);
+    }
+    return a;
+  }
 };
+
+// Batches above this many bytes stop early; bigger ones would only delay the first
+// message of the next batch and grow the pooled buffers.
+constexpr size_t kBatchBytes = size_t{1} << 20;
+constexpr size_t kBatchEvents = 1024;
+constexpr size_t kSpareBatches = 5;  // outstanding (4) + the one being filled
 
 class ChannelWrap : public Napi::ObjectWrap<ChannelWrap> {
  public:
@@ -191,8 +324,9 @@ class ChannelWrap : public Napi::ObjectWrap<ChannelWrap> {
     std::vector<chan::Event> events;
     while (events.size() < (1u << 20) && reader.Poll(events, 4096, SIZE_MAX) != 0) {
     }
+    const Names n(env);
     Napi::Array a = Napi::Array::New(env, events.size());
-    for (size_t i = 0; i < events.size(); ++i) a.Set(static_cast<uint32_t>(i), EventToJs(env, events[i]));
+    for (size_t i = 0; i < events.size(); ++i) a.Set(static_cast<uint32_t>(i), EventToJs(env, n, events[i]));
     return a;
   }
 
@@ -200,14 +334,18 @@ class ChannelWrap : public Napi::ObjectWrap<ChannelWrap> {
     return ParticipantsToJs(info.Env(), Core(info.Env()).Participants(true));
   }
 
-  // start(callback(batch), {history}) — one waiter thread until stop()/close().
+  // start(callback(batch), {history, skipOwn}) — one waiter thread until stop()/close().
+  // skipOwn: messages this handle sends while joined (as now) are not delivered to it.
   Napi::Value Start(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     Core(env);
     if (thread_.joinable()) ThrowCodedError(env, "EALREADY", subject_, "already started");
     if (!info[0].IsFunction()) throw Napi::TypeError::New(env, "start: callback must be a function");
-    bool history = false;
-    if (info[1].IsObject()) history = info[1].As<Napi::Object>().Get("history").ToBoolean().Value();
+    bool history = false, skipOwn = false;
+    if (info[1].IsObject()) {
+      history = info[1].As<Napi::Object>().Get("history").ToBoolean().Value();
+      skipOwn = info[1].As<Napi::Object>().Get("skipOwn").ToBoolean().Value();
+    }
     tsfn_ = Napi::ThreadSafeFunction::New(env, info[0].As<Napi::Function>(), "shmscope-channel", 0, 1);
     if (!refd_) tsfn_.Unref(env);
     delivery_ = std::make_shared<Delivery>();
@@ -217,6 +355,8 @@ class ChannelWrap : public Napi::ObjectWrap<ChannelWrap> {
     // this call on, not from whenever the thread gets scheduled.
     auto reader = std::make_shared<chan::Reader>(*core_);
     if (history) reader->StartAtOldest(); else reader->StartAtTail();
+    // Only a joined handle has an identity (pid, slot) of its own to skip.
+    if (skipOwn && core_->joined()) reader->SkipOwn(static_cast<uint32_t>(getpid()), core_->slot());
     thread_ = std::thread([this, reader] { WaiterMain(*reader); });
     return env.Undefined();
   }
@@ -304,6 +444,34 @@ class ChannelWrap : public Napi::ObjectWrap<ChannelWrap> {
     Unref();
   }
 
+  // A recycled batch when one is spare, else a new one.
+  std::unique_ptr<Batch> TakeBatch() {
+    std::lock_guard lock(delivery_->mu);
+    if (delivery_->spare.empty()) return std::make_unique<Batch>();
+    std::unique_ptr<Batch> b = std::move(delivery_->spare.back());
+    delivery_->spare.pop_back();
+    return b;
+  }
+
+  // Idle: give the pooled buffers back to the allocator.
+  void DropSpares() {
+    std::vector<std::unique_ptr<Batch>> drop;
+    std::lock_guard lock(delivery_->mu);
+    drop.swap(delivery_->spare);
+  }
+
+  // On the JS thread: the batch was converted; let the waiter fill it again.
+  static void Recycle(std::unique_ptr<Batch> b) {
+    std::shared_ptr<Delivery> d = std::move(b->delivery);  // a pooled batch must not own its pool
+    b->Clear();
+    {
+      std::lock_guard lock(d->mu);
+      --d->outstanding;
+      if (!d->stopped && d->spare.size() < kSpareBatches) d->spare.push_back(std::move(b));
+    }
+    d->cv.notify_all();
+  }
+
   void Deliver(std::unique_ptr<Batch> batch) {
     {
       std::unique_lock lock(delivery_->mu);
@@ -317,21 +485,9 @@ class ChannelWrap : public Napi::ObjectWrap<ChannelWrap> {
     Batch* raw = batch.release();
     napi_status status = tsfn_.NonBlockingCall(raw, [](Napi::Env env, Napi::Function cb, Batch* b) {
       std::unique_ptr<Batch> owned(b);
-      {
-        std::lock_guard lock(owned->delivery->mu);
-        --owned->delivery->outstanding;
-      }
-      owned->delivery->cv.notify_all();
-      if (owned->delivery->stopped) return;
-      Napi::Array a = Napi::Array::New(env);
-      uint32_t n = 0;
-      for (const chan::Event& e : owned->events) a.Set(n++, EventToJs(env, e));
-      if (owned->hasPresence) {
-        Napi::Object p = Napi::Object::New(env);
-        p.Set("type", "presence");
-        p.Set("participants", ParticipantsToJs(env, owned->participants));
-        a.Set(n++, p);
-      }
+      if (owned->delivery->stopped) return Recycle(std::move(owned));
+      Napi::Array a = owned->ToJs(env);  // copies everything out of the batch
+      Recycle(std::move(owned));
       cb.Call({a});
     });
     if (status != napi_ok) {
@@ -345,10 +501,13 @@ class ChannelWrap : public Napi::ObjectWrap<ChannelWrap> {
     chan::Channel& ch = *core_;
     uint32_t seenPresence = ch.PresenceGeneration();
     uint64_t nextReap = chan::MonotonicMs() + 1000;
+    Spinner spinner;
     while (!stopping_) {
       const uint32_t seen = ch.FutexValue();  // read before polling: see Channel::Sleep
-      auto batch = std::make_unique<Batch>();
-      reader.Poll(batch->events, 1024, size_t{8} << 20);
+      std::unique_ptr<Batch> batch = TakeBatch();
+      const uint64_t before = reader.position();
+      reader.Poll(*batch, kBatchEvents, kBatchBytes);
+      const bool moved = reader.position() != before;
       const uint64_t now = chan::MonotonicMs();
       if (ch.PresenceGeneration() != seenPresence || now >= nextReap) {
         // Reaping here is how a SIGKILLed participant leaves the room.
@@ -361,32 +520,76 @@ class ChannelWrap : public Napi::ObjectWrap<ChannelWrap> {
           batch->participants = std::move(parts);
         }
       }
-      if (!batch->events.empty() || batch->hasPresence) {
+      if (!batch->empty()) {
         Deliver(std::move(batch));
         continue;
       }
+      ReturnUnused(std::move(batch));
+      // Only skipped (own) records this time: there may be more; never deliver an empty batch.
+      if (moved) continue;
       uint64_t timeout = std::min<uint64_t>(500, nextReap > now ? nextReap - now : 1);
       if (const uint64_t stall = reader.StallDeadline(); stall != 0) {
         timeout = std::min<uint64_t>(timeout, stall > now ? stall - now + 1 : 1);
       }
-      if (lowLatency_ && SpinUntilChanged(ch, seen)) continue;
+      if (lowLatency_ && spinner.Spin(ch, seen)) continue;
       ch.Sleep(seen, static_cast<int>(timeout));
+      if (ch.FutexValue() == seen) DropSpares();  // woke by timeout: the room is idle
     }
   }
 
-  // Low-latency mode: watch the futex word for ~100 µs before paying for a sleep/wake.
-  static bool SpinUntilChanged(const chan::Channel& ch, uint32_t seen) {
-    const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(100);
-    for (int i = 0;; ++i) {
-      if (ch.FutexValue() != seen) return true;
+  void ReturnUnused(std::unique_ptr<Batch> b) {
+    b->Clear();
+    std::lock_guard lock(delivery_->mu);
+    if (delivery_->spare.size() < kSpareBatches) delivery_->spare.push_back(std::move(b));
+  }
+
+  // Low-latency mode: watch the futex word briefly before paying for a sleep and a
+  // wakeup — but only where that can pay. A ping-pong keeps about three threads busy
+  // (our spinner, the peer's waiter and JS thread); with fewer than 4 CPUs the spinner
+  // takes the very core the peer needs: measured on 2 cores, every spin budget
+  // (20/50/100 µs, with or without back-off) was as slow or slower than sleeping at
+  // once. So below 4 CPUs low-latency mode sleeps like the default. Elsewhere a spin
+  // that saw nothing makes the next 1, 2, 4 … 64 waits skip spinning, and sched_yield
+  // inside the loop lets a thread on this core run.
+  class Spinner {
+   public:
+    Spinner() {
+      cpu_set_t set;
+      CPU_ZERO(&set);
+      worthIt_ = sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) >= 4;
+    }
+
+    bool Spin(const chan::Channel& ch, uint32_t seen) {
+      if (skip_ > 0) { --skip_; return false; }
+      if (!worthIt_) return false;
+      const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(kSpinUs);
+      for (int i = 0;; ++i) {
+        if (ch.FutexValue() != seen) { misses_ = 0; return true; }
+        if ((i & 15) == 15) {
+          if (std::chrono::steady_clock::now() >= until) break;
+          sched_yield();
+        } else {
+          Pause();
+        }
+      }
+      // Back off exponentially (1, 2, 4 … 64 waits) while spins keep coming up empty.
+      skip_ = 1u << std::min(misses_, 6u);
+      ++misses_;
+      return false;
+    }
+
+   private:
+    static void Pause() {
 #if defined(__x86_64__)
       __builtin_ia32_pause();
 #elif defined(__aarch64__)
       asm volatile("yield");
 #endif
-      if ((i & 63) == 63 && std::chrono::steady_clock::now() >= until) return false;
     }
-  }
+    static constexpr int kSpinUs = 50;
+    bool worthIt_ = false;
+    unsigned misses_ = 0, skip_ = 0;
+  };
 
   std::string subject_;
   uint32_t key_ = 0;
@@ -425,6 +628,8 @@ Napi::Value Describe(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitChannel(Napi::Env env, Napi::Object exports) {
+  // The addon's one instance-data slot; give it a struct of parts if others need one.
+  env.SetInstanceData(new JsNames(env));
   exports.Set("Channel", ChannelWrap::Define(env));
   exports.Set("channelDescribe", Napi::Function::New(env, Describe, "channelDescribe"));
   exports.Set("CHANNEL_MAX_TEXT", Napi::Number::New(env, chan::kMaxText));

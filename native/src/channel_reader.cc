@@ -66,39 +66,77 @@ void Reader::Resync(uint64_t from, uint64_t tail, const char* reason) {
   pos_ = tail;
 }
 
-void Reader::Deliver(Message&& m, std::vector<Event>& out) {
+void Reader::Missed(EventSink& out, uint64_t count, const char* reason) {
+  out.Missed(count, reason);
+  ++appended_;
+}
+
+// Accounts for the sequence number of an intact record about to be delivered (or
+// skipped as our own): a gap before it becomes a missed notice.
+void Reader::CountSeq(uint64_t seq, EventSink& out) {
   // Order and uniqueness come from positions (each is read once). The sequence number
   // only counts what was skipped; if someone scribbled the tail's counter it may jump
   // or go backwards, and an intact record is still delivered.
-  if (haveSeq_ && m.seq > nextSeq_) {
-    Event e;
-    e.kind = Event::kMissed;
-    e.missed = m.seq - nextSeq_;
-    e.reason = pendingReason_;
-    out.push_back(std::move(e));
-  }
-  nextSeq_ = m.seq + 1;
+  if (haveSeq_ && seq > nextSeq_) Missed(out, seq - nextSeq_, pendingReason_);
+  nextSeq_ = seq + 1;
   haveSeq_ = true;
   pendingReason_ = "lapped";
-  Event e;
-  e.kind = Event::kMessage;
-  e.message = std::move(m);
-  out.push_back(std::move(e));
 }
 
+namespace {
+
+// Poll into a vector of self-contained events (history, tests, fuzzers).
+class VectorSink final : public EventSink {
+ public:
+  VectorSink(std::vector<Event>& out, std::vector<uint8_t>& scratch) : out_(out), scratch_(scratch) {}
+  uint8_t* Room(size_t bytes) override {
+    scratch_.resize(bytes);
+    return scratch_.data();
+  }
+  void Message(const MessageView& m) override {
+    Event e;
+    e.kind = Event::kMessage;
+    e.message.seq = m.seq;
+    e.message.pid = m.pid;
+    e.message.slot = m.slot;
+    e.message.timeMs = m.timeMs;
+    e.message.nick.assign(m.nick);
+    e.message.text.assign(m.text);
+    out_.push_back(std::move(e));
+  }
+  void Missed(uint64_t count, const char* reason) override {
+    Event e;
+    e.kind = Event::kMissed;
+    e.missed = count;
+    e.reason = reason;
+    out_.push_back(std::move(e));
+  }
+
+ private:
+  std::vector<Event>& out_;
+  std::vector<uint8_t>& scratch_;
+};
+
+}  // namespace
+
 size_t Reader::Poll(std::vector<Event>& out, size_t maxEvents, size_t maxBytes) {
-  const size_t before = out.size();
-  size_t bytes = 0;
+  VectorSink sink(out, scratch_);
+  return Poll(sink, maxEvents, maxBytes);
+}
+
+size_t Reader::Poll(EventSink& out, size_t maxEvents, size_t maxBytes) {
+  appended_ = 0;
+  size_t bytes = 0;  // bytes read, delivered or skipped: bounds the work, not just the output
   stuck_ = false;
   // The iteration cap bounds the work of one call even if a hostile process keeps
   // rewriting the ring under us.
-  for (int i = 0; i < 65536 && out.size() - before < maxEvents && bytes < maxBytes; ++i) {
+  for (int i = 0; i < 65536 && appended_ < maxEvents && bytes < maxBytes; ++i) {
     if (StepOnce(out, bytes) != Step::kProgress) break;
   }
-  return out.size() - before;
+  return appended_;
 }
 
-Reader::Step Reader::StepOnce(std::vector<Event>& out, size_t& bytes) {
+Reader::Step Reader::StepOnce(EventSink& out, size_t& bytes) {
   const Geometry& g = ch_.geometry();
   const uint64_t tail = AlignedTail(ch_);
   if (tail == pos_) return Step::kDone;
@@ -177,7 +215,21 @@ Reader::Step Reader::HandleUnfinished(uint64_t tail, uint64_t word) {
   return Step::kProgress;  // either we padded it, or it changed under us: look again
 }
 
-Reader::Step Reader::ReadCommitted(uint64_t tail, uint64_t word, std::vector<Event>& out, size_t& bytes) {
+bool Reader::IsOwn(const uint8_t* header) const {
+  return skipOwn_ && Get<uint32_t>(header, kRecPid) == skipPid_ && Get<uint16_t>(header, kRecSlot) == skipSlot_;
+}
+
+// Seqlock check after copying a record: the copy is intact only if no writer claimed
+// space reaching into this record's bytes (position + ring) and the word did not change.
+bool Reader::StillIntact(uint64_t word) const {
+  const Geometry& g = ch_.geometry();
+  std::atomic_thread_fence(std::memory_order_acquire);
+  const uint64_t tail2 = AlignedTail(ch_);
+  const uint64_t word2 = ch_.At64(g.ringOffset + (pos_ & (g.ringSize - 1)) + kRecWord).load(std::memory_order_relaxed);
+  return tail2 - pos_ <= g.ringSize && word2 == word;
+}
+
+Reader::Step Reader::ReadCommitted(uint64_t tail, uint64_t word, EventSink& out, size_t& bytes) {
   const Geometry& g = ch_.geometry();
   const uint64_t len = WordLength(word);
   const uint64_t ringOff = pos_ & (g.ringSize - 1);
@@ -185,42 +237,51 @@ Reader::Step Reader::ReadCommitted(uint64_t tail, uint64_t word, std::vector<Eve
     Resync(pos_ + kAlign, tail, "corrupt");
     return Step::kProgress;
   }
-  scratch_.resize(len);
-  std::memcpy(scratch_.data(), ch_.base() + g.ringOffset + ringOff, len);
-  SHMSCOPE_BETWEEN_LOADS();
-  // Seqlock check: the copy is intact only if no writer claimed space reaching into
-  // this record's bytes (position + ring) and the word did not change.
-  std::atomic_thread_fence(std::memory_order_acquire);
-  const uint64_t tail2 = AlignedTail(ch_);
-  const uint64_t word2 = ch_.At64(g.ringOffset + ringOff + kRecWord).load(std::memory_order_relaxed);
-  if (tail2 - pos_ > g.ringSize || word2 != word) return Step::kProgress;  // re-evaluate from the top
-  const uint8_t* r = scratch_.data();
-  Message m;
-  m.seq = Get<uint64_t>(r, kRecSeq);
-  m.pid = Get<uint32_t>(r, kRecPid);
-  m.timeMs = Get<uint64_t>(r, kRecTimeMs);
-  m.slot = Get<uint16_t>(r, kRecSlot);
+  const uint8_t* shared = ch_.base() + g.ringOffset + ringOff;
+  // The header first, into private memory; everything below reads copies only, except
+  // the in-place check of our own (skipped) messages, which uses validated lengths.
+  uint8_t header[kRecordHeader];
+  std::memcpy(header, shared, kRecordHeader);
+  const bool own = IsOwn(header);
+  const uint8_t* r = header;
+  if (!own) {
+    uint8_t* copy = out.Room(len);
+    std::memcpy(copy, shared, len);
+    r = copy;
+  }
+  const uint64_t seq = Get<uint64_t>(r, kRecSeq);
   const uint32_t textLen = Get<uint32_t>(r, kRecTextLength);
   const uint8_t nickLen = Get<uint8_t>(r, kRecNickLength);
   const bool sane = Get<uint64_t>(r, kRecPosition) == pos_ && nickLen <= kMaxNick && textLen <= g.maxPayload &&
                     kRecordHeader + nickLen + uint64_t{textLen} <= len;
-  const char* nick = reinterpret_cast<const char*>(r + kRecordHeader);
-  if (!sane || RecordCheck(m.seq, {nick, nickLen}, {nick + nickLen, textLen}) != Get<uint64_t>(r, kRecCheck)) {
+  const uint8_t* payload = (own ? shared : r) + kRecordHeader;  // nick, then text: in bounds when sane
+  const std::string_view nick(reinterpret_cast<const char*>(payload), sane ? nickLen : 0);
+  const std::string_view text(nick.data() + nick.size(), sane ? textLen : 0);
+  // Our own message is checked where it lies (no copy): a torn read is caught by the
+  // seqlock check below, like a torn copy.
+  const uint64_t check = RecordCheck(seq, nick, text);
+  SHMSCOPE_BETWEEN_LOADS();
+  if (!StillIntact(word)) return Step::kProgress;  // re-evaluate from the top
+  if (!sane || check != Get<uint64_t>(r, kRecCheck)) {
     // Scribbled by someone: report one missed message and move on.
     pos_ += len;
-    Event e;
-    e.kind = Event::kMissed;
-    e.missed = 1;
-    e.reason = "corrupt";
-    out.push_back(std::move(e));
+    Missed(out, 1, "corrupt");
     if (haveSeq_) ++nextSeq_;
     return Step::kProgress;
   }
-  m.nick.assign(nick, nickLen);
-  m.text.assign(nick + nickLen, textLen);
   pos_ += len;
   bytes += len;
-  Deliver(std::move(m), out);
+  CountSeq(seq, out);
+  if (own) return Step::kProgress;
+  MessageView m;
+  m.seq = seq;
+  m.pid = Get<uint32_t>(r, kRecPid);
+  m.timeMs = Get<uint64_t>(r, kRecTimeMs);
+  m.slot = Get<uint16_t>(r, kRecSlot);
+  m.nick = nick;
+  m.text = text;
+  out.Message(m);
+  ++appended_;
   return Step::kProgress;
 }
 

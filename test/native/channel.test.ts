@@ -107,6 +107,36 @@ describe('channel messages', () => {
     expect(await live).toEqual([expect.objectContaining({ type: 'message', text: 'after', seq: 2 })]);
   });
 
+  it('skipOwn: a started handle does not get its own messages back, and counts no gap for them', async () => {
+    const room = uniqueRoom('skipown');
+    const a = openChannel(room);
+    const b = openChannel(room, { create: false });
+    a.join('ann');
+    b.join('bob');
+    const got: Array<{ type: string; text?: string; seq?: number }> = [];
+    const done = new Promise<void>((resolve) => a.start((batch) => {
+      got.push(...(batch as typeof got).filter((e) => e.type !== 'presence'));
+      if (got.some((e) => e.text === 'b2')) resolve();
+    }, { skipOwn: true }));
+    for (const [who, text] of [[a, 'a1'], [b, 'b1'], [a, 'a2'], [a, 'a3'], [b, 'b2']] as const) who.send(text);
+    await done;
+    a.stop();
+    // Own records are checked and counted (seq 1, 3, 4), not delivered, and leave no "missed" gap.
+    expect(got).toEqual([
+      expect.objectContaining({ type: 'message', text: 'b1', seq: 2 }),
+      expect.objectContaining({ type: 'message', text: 'b2', seq: 5 }),
+    ]);
+    expect(a.readHistory().map((e) => (e as { text: string }).text)).toEqual(['a1', 'b1', 'a2', 'a3', 'b2']);
+  });
+
+  it('skipOwn needs a join: an unjoined handle still gets everything', async () => {
+    const room = uniqueRoom('skipnone');
+    const a = openChannel(room);
+    const live = new Promise<unknown[]>((resolve) => a.start((batch) => { a.stop(); resolve(batch); }, { skipOwn: true }));
+    a.send('mine');
+    expect(await live).toEqual([expect.objectContaining({ type: 'message', text: 'mine', slot: -1 })]);
+  });
+
   it('throws ECLOSED after close', () => {
     const ch = openChannel(uniqueRoom('closed'));
     ch.close();

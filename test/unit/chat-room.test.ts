@@ -13,7 +13,7 @@ function uniqueName(tag: string): string {
   return name;
 }
 
-function join(name: string, nick: string, options: { history?: boolean; lowLatency?: boolean } = {}): ChatRoom {
+function join(name: string, nick: string, options: { history?: boolean; lowLatency?: boolean; echo?: boolean } = {}): ChatRoom {
   const room = ChatRoom.join(name, { nick, ringBytes: 65536, ...options });
   rooms.push(room);
   return room;
@@ -49,6 +49,22 @@ describe('ChatRoom', () => {
     const replayed = await next<ChannelMessage>(late, 'message', (x) => x.text === 'hi bob');
     expect(replayed.seq).toBe(seq);
     expect(late.history().map((x) => x.text)).toEqual(['hi bob']);
+  });
+
+  it('echo: false leaves out only this participant\'s own messages (history keeps them)', async () => {
+    const name = uniqueName('echo');
+    const ann = join(name, 'ann', { echo: false });
+    const bob = join(name, 'bob');
+    const annGot: string[] = [];
+    ann.on('message', (m) => annGot.push(m.text));
+    const bobHeard = next<ChannelMessage>(bob, 'message', (m) => m.text === 'from ann');
+    const annHeard = next<ChannelMessage>(ann, 'message', (m) => m.text === 'from bob');
+    ann.send('from ann');
+    expect((await bobHeard).nick).toBe('ann');
+    bob.send('from bob');
+    await annHeard;
+    expect(annGot).toEqual(['from bob']);
+    expect(ann.history().map((m) => m.text)).toEqual(['from ann', 'from bob']);
   });
 
   it('emits presence when someone leaves', async () => {

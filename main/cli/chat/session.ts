@@ -25,7 +25,7 @@ export interface ChatSession {
 }
 
 export function roomSession(room: string, nick: string, history: boolean): ChatSession {
-  const chat = ChatRoom.join(room, { nick, history });
+  const chat = ChatRoom.join(room, { nick, history, echo: false });
   return {
     description: `room ${room} as ${nick}`,
     send: async (text) => { chat.send(text); },
