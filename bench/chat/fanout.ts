@@ -33,7 +33,7 @@ async function startReaders(role: string, args: object): Promise<Child[]> {
 
 async function roomSetup(runId: string, total: number, lowLatency: boolean): Promise<Setup> {
   const room = trackRoom(`${runId}-fan-${lowLatency ? 'll' : 'def'}`);
-  const writer = ChatRoom.join(room, { nick: 'writer', ringBytes: BENCH_RING, lowLatency });
+  const writer = ChatRoom.join(room, { nick: 'writer', ringBytes: BENCH_RING, lowLatency, echo: false });
   const readers = await startReaders('fan-room', { room, total, lowLatency });
   return {
     transport: lowLatency ? 'shmscope low-latency' : 'shmscope default',

@@ -1,6 +1,6 @@
 // Both ends of the point-to-point transports, in the same shape: send a string, get strings.
-// The chat room is a broadcast, so each end also receives its own messages; those are
-// skipped here (isOwn) but their delivery cost is real and part of what is measured.
+// The chat room is a broadcast; each end joins with echo: false, so the addon skips its
+// own messages (checked, never copied out or handed to JS), as the CLI does.
 import { once } from 'node:events';
 import { type Server, type Socket, createConnection, createServer } from 'node:net';
 
@@ -23,7 +23,7 @@ const ignore: TextHandler = () => {};
 export const BENCH_RING = 16 << 20;
 
 export function roomLink(room: string, nick: string, lowLatency: boolean): Link {
-  const chat = ChatRoom.join(room, { nick, lowLatency, ringBytes: BENCH_RING });
+  const chat = ChatRoom.join(room, { nick, lowLatency, ringBytes: BENCH_RING, echo: false });
   let handler = ignore;
   chat.on('message', (m) => { if (!chat.isOwn(m)) handler(m.text); });
   return {

@@ -33,7 +33,7 @@ function onControl(handler: (c: Control) => void): void {
 /** Joins the parent's room; `create` only for rooms no parent made (the idle pair). */
 function join(a: RoleArgs, nick: string, create = false): ChatRoom {
   if (!a.room) throw new Error('role needs a room');
-  return ChatRoom.join(a.room, { nick, lowLatency: a.lowLatency ?? false, ringBytes: BENCH_RING, create });
+  return ChatRoom.join(a.room, { nick, lowLatency: a.lowLatency ?? false, ringBytes: BENCH_RING, create, echo: false });
 }
 
 async function socketTo(a: RoleArgs): Promise<Socket> {

@@ -49,7 +49,7 @@ async function finish(sink: Child, plan: Plan, transport: string, t0: number, se
 
 async function roomRun(runId: string, plan: Plan, paced: boolean): Promise<Throughput> {
   const room = trackRoom(`${runId}-tp-${paced ? 'paced' : 'free'}-${plan.bytes}`);
-  const writer = ChatRoom.join(room, { nick: 'writer', ringBytes: BENCH_RING });
+  const writer = ChatRoom.join(room, { nick: 'writer', ringBytes: BENCH_RING, echo: false });
   const window = creditWindow(plan.bytes);
   const sink = await startChild('sink-room', { room, warm: plan.warm, total: plan.total, ackEvery: paced ? Math.max(1, window >> 3) : 0 });
   try {
