@@ -68,5 +68,5 @@ export function printTable(f: Figures, header: string): void {
   for (const r of f.idle) p(`  ${r.what.padEnd(52)} ${num(r.schedPercent, 3).padStart(9)} ${num(r.statPercent, 2).padStart(12)} ${num(r.seconds, 2).padStart(9)}`);
   p('\nGOALS');
   for (const g of goals(f)) p(`  ${g.pass === null ? 'n/a ' : g.pass ? 'PASS' : 'MISS'}  ${g.goal.padEnd(70)} ${num(g.value, 2).padStart(7)}  (goal ${g.target})`);
-  p('\nMB = 10^6 bytes of delivered text. Round trips: one message in flight; shmscope rooms join with echo: false (the addon skips a sender's own messages).');
+  p('\nMB = 10^6 bytes of delivered text. Round trips: one message in flight; shmscope rooms join with echo: false (the addon skips a sender\'s own messages).');
 }
