@@ -1,6 +1,7 @@
 #include "channel_segment.h"
 
 #include <sys/ipc.h>
+#include <sys/mman.h>
 #include <sys/shm.h>
 #include <time.h>
 
@@ -39,6 +40,19 @@ Attachment::~Attachment() {
   if (base != nullptr) shmdt(base);
 }
 
+// Maps every ring page into this process at open. Otherwise the first lap of the ring
+// pays a page fault per 4 KiB in the writer and again in every reader, inside the
+// message path (the first 16 MiB of 4 KiB messages measured ~2x slower). The kernel
+// does it without touching the bytes, so it is safe while others use the room. Best
+// effort: on kernels before 5.14 (EINVAL) the first lap just stays slower.
+namespace {
+void PrefaultRing(const Attachment& a) {
+#ifdef MADV_POPULATE_WRITE
+  (void)madvise(a.base + a.geometry.ringOffset, a.geometry.ringSize, MADV_POPULATE_WRITE);
+#endif
+}
+}  // namespace
+
 std::unique_ptr<Attachment> OpenChannelSegment(const OpenOptions& o) {
   const uint64_t wanted = SegmentSizeFor(o.ringSize, o.slots);
   const std::string subject = "room '" + o.name + "' (key " + KeyText(o.key) + ")";
@@ -59,6 +73,7 @@ std::unique_ptr<Attachment> OpenChannelSegment(const OpenOptions& o) {
         a->created = true;
         InitializeHeader(a->base, wanted, o.name, o.ringSize, o.slots);
         a->geometry = ValidateHeader(a->base, a->size);
+        PrefaultRing(*a);
         return a;
       }
       if (errno != EEXIST) throw ChannelError("", subject + ": shmget failed", errno, "shmget");
@@ -88,6 +103,7 @@ std::unique_ptr<Attachment> OpenChannelSegment(const OpenOptions& o) {
       throw ChannelError("EEXIST", "key " + KeyText(o.key) + " already holds room '" + a->geometry.name +
                                        "', not '" + o.name + "' (room names collide on this key)");
     }
+    PrefaultRing(*a);  // the validated geometry lies inside the kernel's segment size
     return a;
   }
   throw ChannelError("EAGAIN", subject + ": segment kept disappearing while opening it");
