@@ -70,7 +70,11 @@ describe('ChatRoom', () => {
   it('emits presence when someone leaves', async () => {
     const name = uniqueName('presence');
     const ann = join(name, 'ann');
+    // Ann must see bob arrive first: a join and a leave within one turn can reach her waiter
+    // as one unchanged participant list, which is (rightly) no presence event at all.
+    const arrived = next<ChannelParticipant[]>(ann, 'presence', (ps) => ps.some((p) => p.nick === 'bob'));
     const bob = join(name, 'bob', { lowLatency: true });
+    await arrived;
     const left = next<ChannelParticipant[]>(ann, 'presence', (ps) => !ps.some((p) => p.nick === 'bob'));
     bob.leave();
     expect((await left).map((p) => p.nick)).toEqual(['ann']);
