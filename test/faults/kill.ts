@@ -11,7 +11,6 @@ import { trackSysv, uniqueRoom } from './resources';
 
 const STALL_LIMIT_MS = 2000;
 const PRESENCE_LIMIT_MS = 3000;
-const LANES = 3;
 
 export async function killWriters(iterations: number): Promise<Row> {
   const row = newRow('SIGKILL writers');
@@ -47,25 +46,29 @@ export async function killWriters(iterations: number): Promise<Row> {
   const steady = spawnRole('writer', { ...room, nick: 'steady', minSize: 20, maxSize: 200, burst: 1, pauseMs: 2 });
   try {
     await steady.waitLine((l) => l === 'ready');
-    let started = 0;
-    const lane = async (): Promise<void> => {
-      while (started < iterations) {
-        const i = started++;
-        await killOne(i);
-      }
-    };
-    const killOne = async (i: number): Promise<void> => {
+    // One kill at a time (the next victim is spawned and joined ahead, idle until "go"), so
+    // each stall is the one a single death causes. Concurrent deaths stack: two writers
+    // dying before writing their claim intent cost up to two stall periods in a row.
+    const spawnVictim = (i: number): { child: Child; mode: string; ready: Promise<string> } => {
       const mode = i % 4 === 0 ? 'stall-after-claim' : i % 4 === 1 ? 'stall-before-header' : 'none';
-      let victim: Child | undefined;
+      const child = spawnRole('writer', { ...room, nick: `victim${i}`, minSize: 100, maxSize: 16000, burst: 8, pauseMs: 0, fault: mode, waitGo: true });
+      const ready = child.waitLine((l) => l === 'ready');
+      ready.catch(() => { /* reported when awaited */ });
+      return { child, mode, ready };
+    };
+    let next = spawnVictim(0);
+    for (let i = 0; i < iterations; i++) {
+      const { child: victim, mode, ready } = next;
+      if (i + 1 < iterations) next = spawnVictim(i + 1);
       try {
-        victim = spawnRole('writer', { ...room, nick: `victim${i}`, minSize: 100, maxSize: 16000, burst: 8, pauseMs: 0, fault: mode });
-        await victim.waitLine((l) => l === 'ready');
+        await ready;
+        victim.proc.stdin!.write('go\n');
         if (mode === 'none') await sleep(Math.random() * 40);
         else await victim.waitStderr('shmscope-fault: stalled');
       } catch (error) {
         fail(row, `victim ${i} did not start: ${(error as Error).message}`);
-        await victim?.kill();
-        return;
+        await victim.kill();
+        continue;
       }
       const t0 = Date.now();
       killedAt.set(victim.pid, t0);
@@ -80,8 +83,7 @@ export async function killWriters(iterations: number): Promise<Row> {
         stall(row, Date.now() - t0);
         fail(row, `kill ${i} (${mode}): no steady message within ${STALL_LIMIT_MS * 2} ms`);
       }
-    };
-    await Promise.all(Array.from({ length: LANES }, lane));
+    }
     // Dead writers must leave the participant list: the waiter reaps about once a second.
     const until = Date.now() + PRESENCE_LIMIT_MS;
     while (killedAt.size > 0 && Date.now() < until) await sleep(50);

@@ -1,5 +1,5 @@
 // What a campaign child does (procs.ts spawns them). Each prints "ready" once set up.
-//   writer   {name, key, nick, minSize, maxSize, burst, pauseMs, fault?, tolerant?}  send "nick|i|body|digest" until killed
+//   writer   {name, key, nick, minSize, maxSize, burst, pauseMs, fault?, tolerant?, waitGo?}  send "nick|i|body|digest" until killed
 //   reader   {name, key}                     count intact/torn messages and misses; print stats on stdin end
 //   posixReader {name, ms}                   read a POSIX segment in a loop for ms; print {ok, errors, codes}
 //   scribbler {shmid, ms, regions}           write random bytes into [from, to) regions for ms
@@ -28,8 +28,6 @@ function writer(a: Args): void {
   const ch = new (native().Channel)({ name: str(a, 'name'), key: num(a, 'key'), create: false });
   const nick = str(a, 'nick');
   ch.join(nick);
-  if (a.fault === 'stall-after-claim' || a.fault === 'stall-before-header') ch._setFault(a.fault);
-  out('ready');
   let i = 0;
   const minSize = num(a, 'minSize'), maxSize = num(a, 'maxSize'), pauseMs = num(a, 'pauseMs'), burstSize = num(a, 'burst');
   // A burst then a yield: SIGKILL can land anywhere in send(), including between claim and commit.
@@ -46,7 +44,14 @@ function writer(a: Args): void {
     }
     setTimeout(burst, pauseMs);
   };
-  burst();
+  const start = (): void => {
+    if (a.fault === 'stall-after-claim' || a.fault === 'stall-before-header') ch._setFault(a.fault);
+    burst();
+  };
+  out('ready');
+  // waitGo: spawned ahead of time; starts (and arms its fault) only on "go" from stdin.
+  if (a.waitGo === true) process.stdin.once('data', start);
+  else start();
 }
 
 function reader(a: Args): void {
