@@ -357,7 +357,10 @@ class ChannelWrap : public Napi::ObjectWrap<ChannelWrap> {
     if (history) reader->StartAtOldest(); else reader->StartAtTail();
     // Only a joined handle has an identity (pid, slot) of its own to skip.
     if (skipOwn && core_->joined()) reader->SkipOwn(static_cast<uint32_t>(getpid()), core_->slot());
-    thread_ = std::thread([this, reader] { WaiterMain(*reader); });
+    // Likewise presence: a join between this call and the thread's first look must still
+    // be reported, so the generation the caller has seen is taken here too.
+    const uint32_t seenPresence = core_->PresenceGeneration();
+    thread_ = std::thread([this, reader, seenPresence] { WaiterMain(*reader, seenPresence); });
     return env.Undefined();
   }
 
@@ -497,9 +500,8 @@ class ChannelWrap : public Napi::ObjectWrap<ChannelWrap> {
     }
   }
 
-  void WaiterMain(chan::Reader& reader) {
+  void WaiterMain(chan::Reader& reader, uint32_t seenPresence) {
     chan::Channel& ch = *core_;
-    uint32_t seenPresence = ch.PresenceGeneration();
     uint64_t nextReap = chan::MonotonicMs() + 1000;
     Spinner spinner;
     while (!stopping_) {

@@ -6,7 +6,10 @@ namespace shmscope {
 
 std::string ErrnoName(int err) {
   const char* name = strerrorname_np(err);
-  return name ? std::string(name) : "E" + std::to_string(err);
+  if (name) return name;
+  std::string fallback = "E";  // built in two steps: GCC 12 misreports "E" + to_string (-Wrestrict)
+  fallback += std::to_string(err);
+  return fallback;
 }
 
 void ThrowOsError(Napi::Env env, int err, const std::string& subject,
