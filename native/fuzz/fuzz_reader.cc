@@ -134,9 +134,17 @@ struct Harness {
   }
 };
 
+// Every record's time, pinned: the run then depends on the input only, not on the date.
+// Chosen to be hostile: its high bits (ms >> 28) are the tag of position 107008 and its
+// low nibble is PADDING, so if a time ever sat where a record can start again, a send
+// at 107008 would be refused (format version 2; corpus/reader/regress-time-aliases-word,
+// which the real clock failed in one run of 16, and only while ms >> 28 was 6688).
+constexpr uint64_t kPinnedNowMs = (TagOf(107008) << 28) | kRecordPadding;
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  shmscope::fuzz::PinnedNowMs() = kPinnedNowMs;
   Script s(data, size);
   const uint64_t ring = kMinRing << (s.U8() % 3);
   const uint8_t flags = s.U8();

@@ -1,6 +1,7 @@
 // Shared pieces of the libFuzzer harnesses: a page-aligned segment image whose bytes
-// ASan can bound exactly, a byte script the harness consumes, and the hook that lets
-// the script change the image between the reader's loads (channel_fuzz_hook.h).
+// ASan can bound exactly, a byte script the harness consumes, and the hooks that let
+// the script change the image between the reader's loads and pin the wall clock
+// (channel_fuzz_hook.h).
 #pragma once
 #include <cstdint>
 #include <cstdlib>
@@ -61,6 +62,12 @@ inline std::function<void()>& BetweenLoads() {
   return action;
 }
 
+// What NowMs() returns in a harness; 0 (the default) reads the real clock.
+inline uint64_t& PinnedNowMs() {
+  static uint64_t ms = 0;
+  return ms;
+}
+
 struct ScopedBetweenLoads {
   explicit ScopedBetweenLoads(std::function<void()> f) { BetweenLoads() = std::move(f); }
   ~ScopedBetweenLoads() { BetweenLoads() = nullptr; }
@@ -82,4 +89,5 @@ void FuzzBetweenLoads() {
   action();
   inside = false;
 }
+uint64_t FuzzNowMs() { return shmscope::fuzz::PinnedNowMs(); }
 }  // namespace shmscope::chan

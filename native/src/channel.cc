@@ -10,6 +10,7 @@
 #include <random>
 
 #include "channel_check.h"
+#include "channel_fuzz_hook.h"
 
 namespace shmscope::chan {
 namespace {
@@ -52,6 +53,9 @@ bool Cas16(void* addr, uint64_t& lo, uint64_t& hi, uint64_t newLo, uint64_t newH
 }  // namespace
 
 uint64_t NowMs() {
+#ifdef SHMSCOPE_FUZZ_HOOKS
+  if (const uint64_t pinned = FuzzNowMs()) return pinned;
+#endif
   timespec ts{};
   clock_gettime(CLOCK_REALTIME, &ts);
   return uint64_t(ts.tv_sec) * 1000 + uint64_t(ts.tv_nsec) / 1000000;

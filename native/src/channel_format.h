@@ -10,7 +10,9 @@ namespace shmscope::chan {
 inline constexpr char kMagic[8] = {'S', 'H', 'M', 'S', 'C', 'H', 'A', 'T'};
 // 2: the record check became XXH64 (channel_check.h); version 1 readers would call
 // every version 2 record corrupt, so the version refuses the mix at attach instead.
-inline constexpr uint32_t kVersion = 2;
+// 3: the record's time and sequence number swapped places (time 24, seq 32), so no
+// timestamp lies where a later lap's record may start (see kRecSeq).
+inline constexpr uint32_t kVersion = 3;
 // The state word is stored last by the creator: openers that see INIT wait.
 inline constexpr uint32_t kStateInit = 0x54494E49;   // "INIT" little-endian
 inline constexpr uint32_t kStateReady = 0x59444552;  // "REDY"
@@ -61,13 +63,24 @@ inline constexpr size_t kRecWord = 0;        // u64 state word (see MakeWord), C
 inline constexpr size_t kRecPosition = 8;    // u64 full position, stored (release) before CLAIMED
 inline constexpr size_t kRecPid = 16;        // u32 writer pid, stored before the position
 inline constexpr size_t kRecLength = 20;     // u32 record length, stored before the position
-inline constexpr size_t kRecSeq = 24;        // u64 message sequence number
-inline constexpr size_t kRecTimeMs = 32;     // u64 ms since the epoch
+inline constexpr size_t kRecTimeMs = 24;     // u64 ms since the epoch
+inline constexpr size_t kRecSeq = 32;        // u64 message sequence number
 inline constexpr size_t kRecTextLength = 40; // u32
 inline constexpr size_t kRecSlot = 44;       // u16 presence slot (0xffff: not joined)
 inline constexpr size_t kRecNickLength = 46; // u8
 inline constexpr size_t kRecCheck = 48;      // u64 XXH64 of seq, nick and text (channel_check.h)
 // nick bytes follow at 64, then the text; the record is padded to kAlign.
+// A later lap's record may start at any kAlign offset of an earlier one, and its word is
+// read (by its writer and by readers) before it is written: the 8 bytes left there must
+// never pass for a word carrying that position's tag. So only the word and the sequence
+// number sit at kAlign offsets of the fixed header. A sequence number cannot alias: its
+// "tag" (seq >> 28) is far below the tag of any position with an earlier lap behind it.
+// A timestamp can: ms >> 28 is ~6688 in late 2026, the tag of position 107008, and one
+// in 16 values ends in the PADDING state (format version 2 kept the time at 32; writers
+// failed with ESTALLED there). Nick and text bytes at kAlign offsets can only alias on
+// purpose, like any scribble.
+static_assert(kRecordHeader == 2 * kAlign && kRecWord == 0 && kRecSeq == kAlign,
+              "the header's kAlign offsets (0, 32) must hold the word and the sequence number");
 inline constexpr size_t kMaxNick = 32;
 inline constexpr size_t kMaxText = 64 * 1024;
 inline constexpr uint16_t kNoSlot = 0xffff;

@@ -17,7 +17,7 @@ describe('channel open and header', () => {
     const b = openChannel(room, { create: false });
     expect(a.info()).toMatchObject({ name: room.name, key: room.key, created: true, ringBytes: 8192 });
     expect(b.info()).toMatchObject({ created: false, shmid: a.info().shmid, generation: a.info().generation });
-    expect(native().channelDescribe(a.info().shmid)).toMatchObject({ name: room.name, version: 2, messages: 0 });
+    expect(native().channelDescribe(a.info().shmid)).toMatchObject({ name: room.name, version: 3, messages: 0 });
   });
 
   it('refuses to open a missing room without create', () => {
@@ -48,6 +48,7 @@ describe('channel open and header', () => {
 
   it.each([
     ['version', 8, [1, 0, 0, 0]],                       // version 1: the old record check
+    ['version', 8, [2, 0, 0, 0]],                       // version 2: the time where a record can start
     ['ring size', 48, [0, 0, 0x10, 0, 0, 0, 0, 0]],     // 1 MiB: no longer adds up to the segment size
     ['ring offset', 40, [1, 0, 0, 0, 0, 0, 0, 0]],
     ['segment size', 56, [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]],
