@@ -3,6 +3,7 @@
 // it is loaded once into a local, validated, and only the local is used.
 // Layout: channel_format.h and docs/channel-format.md.
 #pragma once
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <stdexcept>
@@ -172,15 +173,25 @@ class Reader {
   // delivered: a participant does not need its own messages back from the room.
   void SkipOwn(uint32_t pid, uint32_t slot) { skipPid_ = pid; skipSlot_ = slot; skipOwn_ = true; }
   // Monotonic ms at which a stalled record may be reclaimed, 0 when not stalled.
-  uint64_t StallDeadline() const { return stuck_ ? stallSince_ + kStallMs : 0; }
+  uint64_t StallDeadline() const { return stuck_ ? stallDeadline_ : 0; }
   uint64_t position() const { return pos_; }
 
   static constexpr uint64_t kStallMs = 1000;
+  // Tail observations kept, and the least time between two of them (so a stall of
+  // kStallMs is covered at kTailStepMs resolution: a record's clock starts at most
+  // ~kTailStepMs after the first poll that could have seen it claimed).
+  static constexpr size_t kTailsKept = 64;
+  static constexpr uint64_t kTailStepMs = 20;
 
  private:
   enum class Step { kProgress, kStuck, kDone };
   Step StepOnce(EventSink& out, size_t& bytes);
   Step HandleUnfinished(uint64_t tail, uint64_t word);
+  Step Stuck(uint64_t deadline);
+  uint64_t HoleLength(uint64_t bound, uint64_t tail) const;
+  void NoteTail(uint64_t tail, uint64_t now);
+  uint64_t ClaimedBy() const;
+  uint64_t ExpiredTail(uint64_t now) const;
   Step ReadCommitted(uint64_t tail, uint64_t word, EventSink& out, size_t& bytes);
   bool IsOwn(const uint8_t* header) const;
   bool StillIntact(uint64_t word) const;
@@ -194,7 +205,15 @@ class Reader {
   uint64_t nextSeq_ = 0;
   bool haveSeq_ = false;
   const char* pendingReason_ = "lapped";
-  uint64_t stallSince_ = 0, stallTail_ = 0;
+  // The shared stall clock: (ms, tail) pairs, both ascending. Every position below `tail`
+  // was claimed before monotonic time `ms`, so a record's stall is timed from the first
+  // pair above it — however many holes before it the reader had to wait out first.
+  struct TailSeen {
+    uint64_t ms, tail;
+  };
+  std::array<TailSeen, kTailsKept> tails_{};
+  size_t tailCount_ = 0;
+  uint64_t stallDeadline_ = 0;
   bool stuck_ = false;  // the last Poll ended waiting on an unfinished record
   bool skipOwn_ = false;
   uint32_t skipPid_ = 0, skipSlot_ = kNoSlot;

@@ -1,5 +1,6 @@
 // The reader side of the ring: walk records in order, validate everything, copy out,
 // re-check (seqlock style), skip ahead when lapped, unblock records of dead writers.
+#include <algorithm>
 #include <cstring>
 
 #include "channel.h"
@@ -128,6 +129,9 @@ size_t Reader::Poll(EventSink& out, size_t maxEvents, size_t maxBytes) {
   appended_ = 0;
   size_t bytes = 0;  // bytes read, delivered or skipped: bounds the work, not just the output
   stuck_ = false;
+  // Time every poll's tail, not only stuck ones: a hole the reader reaches late (it was
+  // behind) is then timed from when it was first seen claimed, not from when it was reached.
+  NoteTail(AlignedTail(ch_), MonotonicMs());
   // The iteration cap bounds the work of one call even if a hostile process keeps
   // rewriting the ring under us.
   for (int i = 0; i < 65536 && appended_ < maxEvents && bytes < maxBytes; ++i) {
@@ -168,16 +172,66 @@ Reader::Step Reader::StepOnce(EventSink& out, size_t& bytes) {
   }
 }
 
+// Records one observation of the tail, taken before `now`: everything below it was
+// claimed before `now`. Keeps the list short: pairs the reader has passed go, and
+// pairs closer than kTailStepMs are not added (a later one covers those positions).
+void Reader::NoteTail(uint64_t tail, uint64_t now) {
+  size_t passed = 0;
+  while (passed < tailCount_ && tails_[passed].tail <= pos_) ++passed;
+  std::copy(tails_.begin() + passed, tails_.begin() + tailCount_, tails_.begin());
+  tailCount_ -= passed;
+  // The tail never moves backwards; pairs above it came from a scribbled tail.
+  while (tailCount_ > 0 && tails_[tailCount_ - 1].tail > tail) --tailCount_;
+  if (tailCount_ > 0) {
+    const TailSeen& last = tails_[tailCount_ - 1];
+    if (tail == last.tail || now < last.ms + kTailStepMs) return;
+  }
+  // Full: overwrite the newest pair. Positions it covered get a later time: their
+  // stall may last longer, never shorter.
+  if (tailCount_ == kTailsKept) --tailCount_;
+  tails_[tailCount_++] = TailSeen{now, tail};
+}
+
+// Latest time by which the record at pos_ was claimed (the first pair above pos_;
+// HandleUnfinished's NoteTail guarantees one).
+uint64_t Reader::ClaimedBy() const { return tails_[0].ms; }
+
+// Highest tail seen at least kStallMs ago: every record below it has had kStallMs
+// to publish its intent.
+uint64_t Reader::ExpiredTail(uint64_t now) const {
+  uint64_t tail = tails_[0].tail;
+  for (size_t i = 0; i < tailCount_ && tails_[i].ms + kStallMs <= now; ++i) tail = tails_[i].tail;
+  return tail;
+}
+
+Reader::Step Reader::Stuck(uint64_t deadline) {
+  stuck_ = true;
+  stallDeadline_ = deadline;
+  return Step::kStuck;
+}
+
+// Length of an expired hole at pos_ whose intent was never written: up to the first
+// valid header before `bound` (records claimed before the expired time had kStallMs to
+// write theirs), else to `bound`; never past the tail (wrap-safe on a scribbled tail).
+uint64_t Reader::HoleLength(uint64_t bound, uint64_t tail) const {
+  const uint64_t span = std::min(bound - pos_, tail - pos_);
+  for (uint64_t x = kAlign; x < span; x += kAlign) {
+    if (LooksLikeHeader(pos_ + x)) return x;
+  }
+  return span;
+}
+
 // The record at pos_ is claimed but not committed (or its header is not even written).
 // Wait for it, unless its writer is dead (at once) or it stalled past kStallMs: then
 // turn it into padding with a CAS, which a late commit by a live writer cannot race.
+// Its stall is timed from the first tail seen above it (ClaimedBy), not from when this
+// reader reached it: holes claimed while the reader waited on an earlier one have been
+// waiting too, so back-to-back deaths cost one stall period, not one each.
 Reader::Step Reader::HandleUnfinished(uint64_t tail, uint64_t word) {
   const Geometry& g = ch_.geometry();
-  const uint64_t now = MonotonicMs();
-  // Snapshot (tail, time): every position below that tail was claimed before that time.
-  // So one snapshot times out all the holes below it together: a ring full of
-  // scribbled holes costs one stall, not one per hole.
-  if (stallSince_ == 0 || pos_ >= stallTail_) { stallSince_ = now; stallTail_ = tail; }
+  const uint64_t now = MonotonicMs();  // after the tail load: the tail was claimed before now
+  NoteTail(tail, now);
+  const uint64_t deadline = ClaimedBy() + kStallMs;
   const uint64_t ringOff = pos_ & (g.ringSize - 1);
   const uint64_t off = g.ringOffset + ringOff;
   uint64_t len = 0;
@@ -192,19 +246,10 @@ Reader::Step Reader::HandleUnfinished(uint64_t tail, uint64_t word) {
     pid = ch_.At32(off + kRecPid).load(std::memory_order_relaxed);
   }
   if (len == 0 || len % kAlign != 0 || len > tail - pos_) { len = 0; pid = 0; }
-  const bool expired = now >= stallSince_ + kStallMs;
+  const bool expired = now >= deadline;
   const bool dead = pid != 0 && !ProcessAlive(pid, 0);
-  if (!expired && !dead) { stuck_ = true; return Step::kStuck; }
-  if (len == 0) {
-    if (!expired) { stuck_ = true; return Step::kStuck; }
-    // Length unknown: records claimed before the stall began had kStallMs to write
-    // their headers, so pad up to the first one that did, or to the tail seen then.
-    uint64_t q = stallTail_;
-    for (uint64_t x = pos_ + kAlign; x < stallTail_; x += kAlign) {
-      if (LooksLikeHeader(x)) { q = x; break; }
-    }
-    len = q - pos_;
-  }
+  if (!expired && !dead) return Stuck(deadline);
+  if (len == 0) len = HoleLength(ExpiredTail(now), tail);  // expired: dead needs a pid, which needs a length
   uint64_t expected = word;
   SHMSCOPE_BETWEEN_LOADS();
   if (ch_.At64(off + kRecWord).compare_exchange_strong(expected, MakeWord(pos_, len, kRecordPadding),

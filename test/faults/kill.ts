@@ -3,6 +3,9 @@
 // process reads. Measured: the stall a kill causes (kill → next steady message delivered,
 // must stay < 2 s), torn deliveries (digest-checked, must be 0), and how long the dead
 // writer stays in the participant list (the waiter reaps it; must be < 3 s).
+// `concurrent` > 1 kills that many writers at once per round, all armed with the same
+// fault: the worst case for stacked stalls is several writers dying between claim and
+// intent, their holes interleaved with the steady writer's records.
 import { native, type ChannelEvent } from '../../main/native';
 import { crashedBy, sleep, spawnRole, type Child } from './procs';
 import { fail, newRow, stall, type Row } from './report';
@@ -12,8 +15,15 @@ import { trackSysv, uniqueRoom } from './resources';
 const STALL_LIMIT_MS = 2000;
 const PRESENCE_LIMIT_MS = 3000;
 
-export async function killWriters(iterations: number): Promise<Row> {
-  const row = newRow('SIGKILL writers');
+interface Victim { child: Child; mode: string; ready: Promise<string> }
+
+/** The fault every victim of round `i` arms: a quarter after the claim, a quarter before the intent, half none. */
+function modeOf(i: number): string {
+  return i % 4 === 0 ? 'stall-after-claim' : i % 4 === 1 ? 'stall-before-header' : 'none';
+}
+
+export async function killWriters(iterations: number, concurrent = 1): Promise<Row> {
+  const row = newRow(concurrent > 1 ? `SIGKILL writers, ${concurrent} at once` : 'SIGKILL writers');
   const room = uniqueRoom('kill');
   const ch = new (native().Channel)({ ...room, ringBytes: 8 << 20, slots: 64 });
   trackSysv(ch.info().shmid);
@@ -46,42 +56,46 @@ export async function killWriters(iterations: number): Promise<Row> {
   const steady = spawnRole('writer', { ...room, nick: 'steady', minSize: 20, maxSize: 200, burst: 1, pauseMs: 2 });
   try {
     await steady.waitLine((l) => l === 'ready');
-    // One kill at a time (the next victim is spawned and joined ahead, idle until "go"), so
-    // each stall is the one a single death causes. Concurrent deaths stack: two writers
-    // dying before writing their claim intent cost up to two stall periods in a row.
-    const spawnVictim = (i: number): { child: Child; mode: string; ready: Promise<string> } => {
-      const mode = i % 4 === 0 ? 'stall-after-claim' : i % 4 === 1 ? 'stall-before-header' : 'none';
-      const child = spawnRole('writer', { ...room, nick: `victim${i}`, minSize: 100, maxSize: 16000, burst: 8, pauseMs: 0, fault: mode, waitGo: true });
+    // One round at a time (the next round's victims are spawned and joined ahead, idle until
+    // "go"), so each stall is the one that round's deaths cause.
+    const spawnVictims = (round: number): Victim[] => Array.from({ length: concurrent }, (_, k) => {
+      const mode = modeOf(round);
+      const child = spawnRole('writer', { ...room, nick: `victim${round}.${k}`, minSize: 100, maxSize: 16000, burst: 8, pauseMs: 0, fault: mode, waitGo: true });
       const ready = child.waitLine((l) => l === 'ready');
       ready.catch(() => { /* reported when awaited */ });
       return { child, mode, ready };
-    };
-    let next = spawnVictim(0);
-    for (let i = 0; i < iterations; i++) {
-      const { child: victim, mode, ready } = next;
-      if (i + 1 < iterations) next = spawnVictim(i + 1);
+    });
+    const rounds = Math.ceil(iterations / concurrent);
+    let next = spawnVictims(0);
+    for (let i = 0; i < rounds; i++) {
+      const victims = next;
+      if (i + 1 < rounds) next = spawnVictims(i + 1);
+      const mode = victims[0]!.mode;
       try {
-        await ready;
-        victim.proc.stdin!.write('go\n');
+        await Promise.all(victims.map((v) => v.ready));
+        for (const v of victims) v.child.proc.stdin!.write('go\n');
         if (mode === 'none') await sleep(Math.random() * 40);
-        else await victim.waitStderr('shmscope-fault: stalled');
+        else await Promise.all(victims.map((v) => v.child.waitStderr('shmscope-fault: stalled')));
       } catch (error) {
-        fail(row, `victim ${i} did not start: ${(error as Error).message}`);
-        await victim.kill();
+        fail(row, `round ${i} victims did not start: ${(error as Error).message}`);
+        await Promise.all(victims.map((v) => v.child.kill()));
         continue;
       }
+      // The stall is timed from the first kill of the round.
       const t0 = Date.now();
-      killedAt.set(victim.pid, t0);
-      const result = await victim.kill('SIGKILL');
-      if (crashedBy(result)) { row.crashes++; fail(row, `victim ${i} died of ${result.signal}`); }
-      row.iterations++;
+      for (const v of victims) killedAt.set(v.child.pid, t0);
+      const results = await Promise.all(victims.map((v) => v.child.kill('SIGKILL')));
+      for (const result of results) {
+        if (crashedBy(result)) { row.crashes++; fail(row, `a round ${i} victim died of ${result.signal}`); }
+      }
+      row.iterations += victims.length;
       const id = nextId++;
       const seen = new Promise<void>((resolve) => waiting.set(id, { t0, resolve }));
       const timeout = sleep(STALL_LIMIT_MS * 2).then(() => 'timeout');
       if (await Promise.race([seen.then(() => 'ok'), timeout]) === 'timeout') {
         waiting.delete(id);
         stall(row, Date.now() - t0);
-        fail(row, `kill ${i} (${mode}): no steady message within ${STALL_LIMIT_MS * 2} ms`);
+        fail(row, `round ${i} (${concurrent} × ${mode}): no steady message within ${STALL_LIMIT_MS * 2} ms`);
       }
     }
     // Dead writers must leave the participant list: the waiter reaps about once a second.

@@ -1,5 +1,6 @@
 // The fault campaign (issue 5 §3): `npm run faults` (full) or `npm run faults -- --short`
-// (CI). Prints one row per scenario — iterations, failures, max stall, crashes — and
+// (CI); `--only=kill,...` picks scenarios, `--concurrent=N` adds a kill row with N writers
+// killed at once per round. Prints one row per scenario — iterations, failures, max stall, crashes — and
 // exits 1 on any failure, including a test segment left behind afterwards (§6).
 // Children are this same bundle run with `--role NAME JSON` (roles.ts).
 import { hostileBytes } from './hostile';
@@ -22,6 +23,9 @@ if (roleAt >= 0) {
 async function main(): Promise<void> {
   const short = process.argv.includes('--short');
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+  // --concurrent=N: the kill scenario also runs with N writers killed at once per round.
+  const concurrent = Number(process.argv.find((a) => a.startsWith('--concurrent='))?.slice(13) ?? 1);
+  if (!Number.isInteger(concurrent) || concurrent < 1) throw new Error('--concurrent=N needs a whole number >= 1');
   const n = short
     ? { kills: 100, truncates: 12, removes: 12, hostile: 6 }
     : { kills: 1000, truncates: 60, removes: 60, hostile: 30 };
@@ -30,6 +34,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const scenarios: Array<[string, () => Promise<Row>]> = [
     ['kill', () => killWriters(n.kills)],
+    ...(concurrent > 1 ? [['kill', () => killWriters(n.kills, concurrent)] as [string, () => Promise<Row>]] : []),
     ['truncate', () => truncatePosix(n.truncates)],
     ['remove', () => removeUnderReaders(n.removes)],
     ['hostile', () => hostileBytes(n.hostile)],

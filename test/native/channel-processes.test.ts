@@ -116,6 +116,35 @@ describe('channel across processes', () => {
     },
   );
 
+  it('unblocks three writers SIGKILLed between claim and intent, their holes between live messages', async () => {
+    // Each hole is followed by a committed message, so the reader pads them one by one.
+    // The stall clock is shared (issue 3: no stacking), which this test cannot time;
+    // `npm run faults -- --only=kill --concurrent=3` measures it. Here: everything
+    // after the holes arrives, and exactly the three lost messages are reported.
+    const room = uniqueRoom('kill3');
+    const me = openChannel(room);
+    me.join('me');
+    const got = collect(me);
+    const stuck: Peer[] = [];
+    try {
+      for (let i = 0; i < 3; i++) {
+        const peer = spawnPeer({ ...room, nick: `stuck${i}`, action: 'stall', fault: 'stall-before-header' });
+        stuck.push(peer);
+        await peer.waitStderr('shmscope-fault: stalled');
+        me.send(`behind hole ${i}`);
+      }
+      await Promise.all(stuck.map((p) => p.kill('SIGKILL')));
+      me.send('after the kills');
+      await got.until(() => got.messages().some((m) => m.text === 'after the kills'), 15_000, 'the message after the kills');
+      expect(got.messages().map((m) => m.text)).toEqual(['behind hole 0', 'behind hole 1', 'behind hole 2', 'after the kills']);
+      const missed = got.events.filter((e) => e.type === 'missed');
+      expect(missed.every((e) => e.type === 'missed' && e.reason === 'unblocked')).toBe(true);
+      expect(missed.reduce((n, e) => n + (e.type === 'missed' ? e.missed : 0), 0)).toBe(3);
+    } finally {
+      await Promise.all(stuck.map((p) => p.kill()));
+    }
+  });
+
   it('reclaims the record of a writer that stalls (alive) between claim and commit', async () => {
     const room = uniqueRoom('stall');
     const me = openChannel(room);
