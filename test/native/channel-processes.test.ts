@@ -103,10 +103,9 @@ describe('channel across processes', () => {
         await stuck.waitStderr('shmscope-fault: stalled');
         me.send('queued behind the stalled record');
         await stuck.kill('SIGKILL');
-        const killedAt = Date.now();
         me.send('after the kill');
-        await got.until(() => got.messages().some((m) => m.text === 'after the kill'), 2000, 'messages within 2 s of the kill');
-        expect(Date.now() - killedAt).toBeLessThan(2000);
+        // Delivery is what is tested; how fast it comes is measured by `npm run faults` (no timing asserts here).
+        await got.until(() => got.messages().some((m) => m.text === 'after the kill'), 10_000, 'the message after the kill');
         expect(got.messages().map((m) => m.text)).toEqual(['queued behind the stalled record', 'after the kill']);
         expect(got.events[0]).toEqual({ type: 'missed', missed: 1, reason: 'unblocked' });
         await got.until(() => !me.participants().some((p) => p.nick === 'stuck'), 3000, 'the dead writer to leave');
