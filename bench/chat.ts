@@ -22,6 +22,7 @@ import { measureRoundTrips } from './chat/pingpong';
 import { type Figures, goals, printTable } from './chat/report';
 import { runRole } from './chat/roles';
 import { measureThroughput } from './chat/throughput';
+import { runBench } from './run';
 
 const PARTS = ['roundtrip', 'throughput', 'fanout', 'idle'] as const;
 type Part = (typeof PARTS)[number];
@@ -124,22 +125,8 @@ async function main(): Promise<void> {
 if (process.argv[2] === '--role') {
   await runRole(process.argv[3] ?? '', process.argv[4] ?? '{}');
 } else {
-  const onSignal = (signal: NodeJS.Signals) => {
-    cleanupNow();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    await main();
-  } catch (err) {
-    console.error(`bench:chat: ${err instanceof Error ? err.message : String(err)}`);
-    process.exitCode = 1;
-  } finally {
-    await killChildren();
-    cleanupNow();
-    // A room still joined after an error would keep the event loop alive; everything is
-    // cleaned up by now, and stdout (file or pipe) is written synchronously on Linux.
-    process.exit();
-  }
+  await runBench({ name: 'bench:chat', main, cleanupNow, cleanup: killChildren });
+  // A room still joined after an error would keep the event loop alive; everything is
+  // cleaned up by now, and stdout (file or pipe) is written synchronously on Linux.
+  process.exit();
 }

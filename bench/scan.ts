@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scanLimits, scanSegments } from '../main/scan/index';
+import { runBench } from './run';
 
 const HELPER_C = String.raw`
 #define _GNU_SOURCE
@@ -311,19 +312,5 @@ async function main(): Promise<void> {
 if (process.argv[2] === '--scan-once') {
   process.stdout.write(JSON.stringify({ segments: scanSegments().segments }));
 } else {
-  const onSignal = (signal: NodeJS.Signals) => {
-    sweep();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    await main();
-  } catch (err) {
-    console.error(`bench:scan: ${err instanceof Error ? err.message : String(err)}`);
-    process.exitCode = 1;
-  } finally {
-    await stopHelper();
-    sweep();
-  }
+  await runBench({ name: 'bench:scan', main, cleanupNow: sweep, cleanup: stopHelper });
 }
