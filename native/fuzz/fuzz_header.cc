@@ -7,17 +7,7 @@
 #include "fuzz_support.h"
 
 using namespace shmscope::chan;
-
-namespace {
-
-void Require(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "invariant broken: %s\n", what);
-    std::abort();
-  }
-}
-
-}  // namespace
+using shmscope::fuzz::Require;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   shmscope::fuzz::Image image(size);

@@ -10,16 +10,10 @@
 #include "fuzz_support.h"
 
 using namespace shmscope::chan;
+using shmscope::fuzz::Require;
 using shmscope::fuzz::Script;
 
 namespace {
-
-void Require(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "invariant broken: %s\n", what);
-    std::abort();
-  }
-}
 
 // One scribble into the presence table, or a plausible owner word for a slot.
 void Scribble(Script& s, const Geometry& g, uint8_t* base) {

@@ -21,16 +21,10 @@
 #include "fuzz_support.h"
 
 using namespace shmscope::chan;
+using shmscope::fuzz::Require;
 using shmscope::fuzz::Script;
 
 namespace {
-
-void Require(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "invariant broken: %s\n", what);
-    std::abort();
-  }
-}
 
 struct Harness {
   Script& s;

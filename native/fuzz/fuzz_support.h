@@ -4,12 +4,21 @@
 // (channel_fuzz_hook.h).
 #pragma once
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <new>
 
 namespace shmscope::fuzz {
+
+// A harness oracle: a broken invariant aborts, so libFuzzer saves the input.
+inline void Require(bool ok, const char* what) {
+  if (!ok) {
+    std::fprintf(stderr, "invariant broken: %s\n", what);
+    std::abort();
+  }
+}
 
 // Exactly `size` bytes, 4096-aligned like a mapping (the core uses atomics on it).
 // ASan reports any access past `size`, just as a real mapping would fault.
