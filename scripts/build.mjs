@@ -4,20 +4,19 @@
 //  - The preload: ONE CommonJS file with everything inlined, because a sandboxed preload can
 //    neither load ESM nor require anything from node_modules ('electron' is provided).
 //  - The renderer (when renderer/index.html exists): vite with vite.renderer.config.ts.
+// The entries come from electron.config.ts, the one description of the build.
 // esbuild rather than electron-vite: two extra entries here are all Electron needs, and
 // esbuild already builds the CLI, so there is one tool and one config for Node-side code.
 import { existsSync } from 'node:fs';
 import { build } from 'esbuild';
+import { nodeEntries, preloadEntries, rendererViteConfig } from '../electron.config.ts';
 
-const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
+const common = { bundle: true, platform: 'node', target: 'node22', sourcemap: true, logLevel: 'warning' };
 
 await Promise.all([
   build({
     ...common,
-    entryPoints: {
-      'main/cli': 'main/cli.ts', 'bench/scan': 'bench/scan.ts', 'bench/chat': 'bench/chat.ts',
-      'main/electron': 'main/electron/index.ts',
-    },
+    entryPoints: nodeEntries,
     outdir: 'out',
     format: 'esm',
     // Self-contained bundles (ws included): the CLI runs from a copy with only the addon
@@ -28,7 +27,7 @@ await Promise.all([
   }),
   build({
     ...common,
-    entryPoints: { 'preload/index': 'preload/index.ts' },
+    entryPoints: preloadEntries,
     outdir: 'out',
     outExtension: { '.js': '.cjs' },
     format: 'cjs',
@@ -38,5 +37,5 @@ await Promise.all([
 
 if (existsSync('renderer/index.html') && !process.argv.includes('--no-renderer')) {
   const { build: viteBuild } = await import('vite');
-  await viteBuild({ configFile: 'vite.renderer.config.ts', logLevel: 'warn' });
+  await viteBuild({ configFile: rendererViteConfig, logLevel: 'warn' });
 }
