@@ -22,11 +22,15 @@ export function isAppUrl(text: string): boolean {
   }
 }
 
-/** Must run before the app is ready: a standard, secure scheme gets a real origin. */
+/** What app:// may do. standard + secure give it a real, secure origin; corsEnabled is what the
+ *  built index.html's `<script type="module" crossorigin>` and `<link crossorigin>` need: they
+ *  are CORS-mode requests, which Chromium refuses on a custom scheme without it (VS Code's
+ *  vscode-file scheme sets it too). The CSP still allows only app://shmscope. */
+export const APP_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } as const;
+
+/** Must run before the app is ready. */
 export function registerScheme(): void {
-  protocol.registerSchemesAsPrivileged([
-    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
-  ]);
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { ...APP_SCHEME_PRIVILEGES } }]);
 }
 
 export async function appResponse(rendererDir: string, requestUrl: string): Promise<Response> {

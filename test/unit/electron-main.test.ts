@@ -128,9 +128,9 @@ describe('app:// protocol', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
   const renderer = join(root, 'renderer');
 
-  it('registers app as a standard, secure scheme', () => {
+  it('registers app as a standard, secure, CORS-enabled scheme (module scripts load in CORS mode)', () => {
     registerScheme();
-    expect(fake.protocol.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(fake.protocol.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
   });
 
   it('serves the renderer with a strict CSP', async () => {
