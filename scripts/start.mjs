@@ -52,6 +52,7 @@ const electron = findElectron();
 if (!electron.path) {
   webMode(electron.reason);
 } else {
+  say(`starting the desktop app with ${electron.source}`);
   const started = Date.now();
   let stderrTail = '';
   const app = spawn(electron.path, ['.'], { cwd: root, stdio: ['inherit', 'inherit', 'pipe'] });
