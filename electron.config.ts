@@ -26,9 +26,10 @@ export const builder: Configuration = {
   executableName: 'shmscope',
   copyright: 'Copyright © shmscope contributors',
   directories: { output: 'dist', buildResources: 'build' },
-  // Only what the app runs: the bundles, the addon and package.json (the bundles are
-  // self-contained, so there are no production node_modules to carry).
+  // Only what the app runs: the bundles, the addon and package.json. The bundles are
+  // self-contained (ws is inlined; node-addon-api is build-time headers), so no node_modules.
   files: [
+    '!node_modules/**',
     'package.json',
     'out/main/electron.js',
     'out/main/cli.js',
