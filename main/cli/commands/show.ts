@@ -1,7 +1,7 @@
 import { describeChannel, isRoomKey, type ChannelDescription } from '../../chat';
 import { ShmscopeError } from '../../errors';
-import { scanSegments, type Attacher, type SegmentRow } from '../../scan';
 import { safeJson, visible } from '../../format/terminal';
+import { scanSegments, type Attacher, type SegmentRow } from '../../scan';
 import { formatRef, parseRef, type SegmentRef } from '../../segments';
 import type { Command } from '../command';
 import { flag, segmentRefArgument } from '../values';
