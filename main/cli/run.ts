@@ -1,7 +1,9 @@
 // The dispatcher: picks the command, parses its options, runs it, and turns
-// every failure into one line on stderr and a non-zero exit status.
+// every failure into one line on stderr and a non-zero exit status. Error messages echo names
+// from the user and the OS (a segment's name, a room's), so they are printed through `visible`.
 import { parseArgs } from 'node:util';
 import { errorCode } from '../errors';
+import { visible } from '../format/terminal';
 import { UsageError, type Command, type Invocation, type Output } from './command';
 import { commands } from './commands';
 
@@ -48,7 +50,7 @@ export async function runCli(argv: string[], output: Output): Promise<number> {
   }
   const command = commands.find((candidate) => candidate.name === name);
   if (command === undefined) {
-    output.err(`shmscope: unknown command "${name}" (run "shmscope --help" for the list)\n`);
+    output.err(`shmscope: unknown command "${visible(name)}" (run "shmscope --help" for the list)\n`);
     return EXIT_USAGE;
   }
   try {
@@ -60,10 +62,10 @@ export async function runCli(argv: string[], output: Output): Promise<number> {
     return await command.run(invocation, output);
   } catch (error) {
     if (error instanceof UsageError) {
-      output.err(`shmscope ${command.name}: ${error.message} (see "shmscope ${command.name} --help")\n`);
+      output.err(`shmscope ${command.name}: ${visible(error.message)} (see "shmscope ${command.name} --help")\n`);
       return EXIT_USAGE;
     }
-    output.err(`shmscope ${command.name}: ${describe(error)}\n`);
+    output.err(`shmscope ${command.name}: ${visible(describe(error))}\n`);
     return EXIT_FAILURE;
   }
 }

@@ -1,4 +1,6 @@
-// Plain-text tables with columns described as data, the way lsipc does it.
+// Plain-text tables with columns described as data, the way lsipc does it. Cells hold names
+// from outside shmscope: each is made visible first, and widths are measured on that form.
+import { visible } from '../format/terminal';
 
 export interface Column<Row> {
   header: string;
@@ -8,7 +10,7 @@ export interface Column<Row> {
 }
 
 export function renderTable<Row>(columns: Column<Row>[], rows: Row[]): string {
-  const cells = rows.map((row) => columns.map((column) => column.value(row)));
+  const cells = rows.map((row) => columns.map((column) => visible(column.value(row))));
   const widths = columns.map((column, i) => Math.max(column.header.length, ...cells.map((line) => line[i]!.length)));
   const renderLine = (values: string[]) =>
     values

@@ -1,4 +1,6 @@
-// How chat lines look in a terminal and in --json output.
+// How chat lines look in a terminal and in --json output. Nicks and texts are other users'
+// strings: shown through `visible`, and a message's further lines indented under its text.
+import { hangingLines, safeJson, visible } from '../../format/terminal';
 import type { ChannelMissed, ChannelParticipant } from '../../native';
 
 /** One line of `--listen --json`: the fields scripts rely on. */
@@ -16,12 +18,12 @@ export function clock(epochMs: number): string {
 
 export function messageLine(message: ChatJsonLine): string {
   // Classic (textbook) messages carry no sender.
-  const sender = message.nick === null ? '' : `<${message.nick}@${message.pid}> `;
-  return `[${clock(message.time)}] ${sender}${message.text}`;
+  const sender = message.nick === null ? '' : `<${visible(message.nick)}@${message.pid}> `;
+  return hangingLines(`[${clock(message.time)}] ${sender}`, message.text);
 }
 
 export function jsonLine(message: ChatJsonLine): string {
-  return JSON.stringify({ seq: message.seq, nick: message.nick, pid: message.pid, time: message.time, text: message.text });
+  return safeJson({ seq: message.seq, nick: message.nick, pid: message.pid, time: message.time, text: message.text });
 }
 
 export function missedLine(missed: ChannelMissed): string {
@@ -31,7 +33,7 @@ export function missedLine(missed: ChannelMissed): string {
 
 export function whoLines(participants: ChannelParticipant[]): string {
   if (participants.length === 0) return '-- nobody is here --';
-  return participants.map((p) => `-- ${p.nick} (pid ${p.pid}, joined ${clock(p.joinedAt)})`).join('\n');
+  return participants.map((p) => `-- ${visible(p.nick)} (pid ${p.pid}, joined ${clock(p.joinedAt)})`).join('\n');
 }
 
 /** "* alice joined" / "* bob left" lines for a presence change. */
@@ -40,7 +42,7 @@ export function presenceChanges(before: ChannelParticipant[], after: ChannelPart
   const was = new Set(before.map(id));
   const is = new Set(after.map(id));
   return [
-    ...after.filter((p) => !was.has(id(p))).map((p) => `* ${p.nick} joined (pid ${p.pid})`),
-    ...before.filter((p) => !is.has(id(p))).map((p) => `* ${p.nick} left (pid ${p.pid})`),
+    ...after.filter((p) => !was.has(id(p))).map((p) => `* ${visible(p.nick)} joined (pid ${p.pid})`),
+    ...before.filter((p) => !is.has(id(p))).map((p) => `* ${visible(p.nick)} left (pid ${p.pid})`),
   ];
 }

@@ -1,6 +1,7 @@
 // `shmscope chat ROOM`: a terminal chat. Incoming lines are printed above the prompt
 // without disturbing what the user is typing.
 import { clearLine, createInterface, cursorTo } from 'node:readline';
+import { visible } from '../../format/terminal';
 import type { ChannelMissed } from '../../native';
 import { messageLine, missedLine, presenceChanges, whoLines } from './format';
 import type { ChatSession } from './session';
@@ -20,7 +21,7 @@ export function interactive(session: ChatSession, prompt: string): Promise<numbe
   };
 
   let present = session.participants();
-  process.stdout.write(`-- joined ${session.description}\n${HELP}\n${whoLines(present)}\n`);
+  process.stdout.write(`-- joined ${visible(session.description)}\n${HELP}\n${whoLines(present)}\n`);
   // A late joiner first sees what was said before it came (the newest part of it).
   const earlier = session.history();
   if (earlier.length > RECENT_HISTORY) process.stdout.write(`-- ${earlier.length - RECENT_HISTORY} earlier messages: /history shows them --\n`);
@@ -45,7 +46,7 @@ export function interactive(session: ChatSession, prompt: string): Promise<numbe
         if (text === '/who') show(whoLines(session.participants()));
         else if (text === '/history') show(session.history().map((m) => messageLine(m)).join('\n') || '-- the ring holds no messages --');
         else if (text.startsWith('/')) show(HELP);
-        else if (text !== '') await session.send(text).catch((error: Error) => show(`-- not sent: ${error.message}`));
+        else if (text !== '') await session.send(text).catch((error: Error) => show(`-- not sent: ${visible(error.message)}`));
         else terminal.prompt();
       });
     });

@@ -1,3 +1,4 @@
+import { visible } from '../../format/terminal';
 import { createSegment, parseUnsigned, type CreateRequest, type SysvIdentity } from '../../segments';
 import { UsageError, type Command, type Invocation } from '../command';
 import { flag, onePositional, parseByteCount, parseMode, requireOption, stringOption } from '../values';
@@ -72,7 +73,7 @@ Options:
   },
   async run(invocation, output) {
     const created = createSegment(request(invocation));
-    await output.out(`${created.ref}\n`);
+    await output.out(`${visible(created.ref)}\n`);
     return 0;
   },
 };

@@ -1,4 +1,5 @@
 import { labelRooms, type LabelledRow } from '../../chat';
+import { safeJson } from '../../format/terminal';
 import { scanSegments, type SegmentRow } from '../../scan';
 import type { Command } from '../command';
 import { flag } from '../values';
@@ -44,7 +45,7 @@ Options:
   async run(invocation, output) {
     const scan = labelRooms(scanSegments());
     if (flag(invocation, 'json')) {
-      await output.out(`${JSON.stringify({ segments: scan.segments, unreadableProcesses: scan.unreadableProcesses }, null, 2)}\n`);
+      await output.out(`${safeJson({ segments: scan.segments, unreadableProcesses: scan.unreadableProcesses }, 2)}\n`);
       return 0;
     }
     await output.out(renderTable(lsColumns(flag(invocation, 'bytes')), scan.segments));

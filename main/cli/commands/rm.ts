@@ -1,3 +1,4 @@
+import { visible } from '../../format/terminal';
 import { parseRef, removeSegment } from '../../segments';
 import type { Command } from '../command';
 import { segmentRefArgument } from '../values';
@@ -17,7 +18,7 @@ Options:
   options: {},
   async run(invocation, output) {
     const removed = removeSegment(parseRef(segmentRefArgument(invocation)));
-    await output.out(`removed ${removed}\n`);
+    await output.out(`removed ${visible(removed)}\n`);
     return 0;
   },
 };

@@ -1,5 +1,6 @@
 import { describeChannel, isRoomKey, type ChannelDescription } from '../../chat';
 import { ShmscopeError } from '../../errors';
+import { safeJson, visible } from '../../format/terminal';
 import { scanSegments, type Attacher, type SegmentRow } from '../../scan';
 import { formatRef, parseRef, type SegmentRef } from '../../segments';
 import type { Command } from '../command';
@@ -90,12 +91,12 @@ Options:
     const row = findSegment(segmentRefArgument(invocation));
     const room = roomOf(row);
     if (flag(invocation, 'json')) {
-      await output.out(`${JSON.stringify(room === null ? row : { ...row, room: room.name, channel: room }, null, 2)}\n`);
+      await output.out(`${safeJson(room === null ? row : { ...row, room: room.name, channel: room }, 2)}\n`);
       return 0;
     }
     const lines = [...fields(row), ...(room === null ? [] : roomFields(room))];
     const width = Math.max(...lines.map(([label]) => label.length));
-    await output.out(lines.map(([label, value]) => `${`${label}:`.padEnd(width + 2)}${value}`).join('\n') + '\n\n');
+    await output.out(lines.map(([label, value]) => `${`${label}:`.padEnd(width + 2)}${visible(value)}`).join('\n') + '\n\n');
     await output.out(row.attachers.length === 0 ? 'No process maps it.\n' : renderTable(attacherColumns, row.attachers));
     if (row.unreadableProcesses > 0) {
       await output.out(`(${plural(row.unreadableProcesses, 'process')} could not be read and may map it too)\n`);

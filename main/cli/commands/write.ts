@@ -1,3 +1,4 @@
+import { visible } from '../../format/terminal';
 import { openSegment, parseRef } from '../../segments';
 import { UsageError, type Command } from '../command';
 import { parseByteCount, parseHexBytes, requireOption, segmentRefArgument, stringOption } from '../values';
@@ -35,7 +36,7 @@ Options:
     } finally {
       segment.close();
     }
-    await output.out(`wrote ${bytes.length} bytes to ${segment.ref} at offset ${offset}\n`);
+    await output.out(`wrote ${bytes.length} bytes to ${visible(segment.ref)} at offset ${offset}\n`);
     return 0;
   },
 };
