@@ -15,7 +15,7 @@ function lsColumns(bytes: boolean): Column<LabelledRow>[] {
     { header: 'KIND', value: (row) => row.kind },
     { header: 'KEY', value: (row) => row.key ?? '-' },
     { header: 'ID', value: (row) => (row.id === null ? '-' : String(row.id)), right: true },
-    { header: 'NAME', value: (row) => (row.room === undefined ? row.name ?? '-' : `room:${row.room}`) },
+    { header: 'NAME', value: (row) => (row.room !== undefined ? `room:${row.room}` : row.roomUnknown ? 'room?' : row.name ?? '-') },
     { header: 'SIZE', value: (row) => (bytes ? String(row.size) : humanSize(row.size)), right: true },
     { header: 'PERMS', value: (row) => row.perms },
     { header: 'OWNER', value: (row) => row.owner },

@@ -1,0 +1,93 @@
+// Reading a System V segment through a mapping another process already holds:
+// /proc/PID/map_files/START-END opened like a file and read with pread. Nothing attaches, so
+// the kernel's lpid, atime, dtime and nattch stay as they were: looking leaves no trace.
+// Needs CAP_SYS_ADMIN (root); without it, or without a usable holder, the caller attaches.
+//
+// The magic link is opened O_PATH first: that runs no driver open(), so a range the holder
+// remapped to a device or FIFO since the scan has no side effect. Only a regular file on an
+// anonymous device (the kernel's SysV shm mount, or hugetlbfs) whose inode is the shmid is
+// then reopened for reading, and the reopened file must be the same inode.
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { ShmscopeError } from '../errors';
+import { devToken } from '../scan/maps';
+import type { Segment } from './segment';
+
+/** Where a process maps a segment (the scanner's Attacher has these fields). */
+export interface Holder { pid: number; start: string; end: string }
+
+// Linux's O_PATH (the same value on x86-64 and arm64); node:fs does not export it.
+const O_PATH = 0o10000000;
+const RANGE = /^0x[0-9a-f]{1,16}$/;
+
+function isShmInode(stat: Stats, shmid: number): boolean {
+  return stat.isFile() && stat.ino === shmid && devToken(stat.dev).startsWith('00:');
+}
+
+/** A read-only descriptor of the shmem file behind `holder`'s mapping of shmid, or null. */
+function openMapFile(shmid: number, holder: Holder): number | null {
+  if (!Number.isSafeInteger(holder.pid) || !RANGE.test(holder.start) || !RANGE.test(holder.end)) return null;
+  const path = `/proc/${holder.pid}/map_files/${holder.start.slice(2)}-${holder.end.slice(2)}`;
+  let pathFd: number;
+  try {
+    pathFd = openSync(path, O_PATH);
+  } catch {
+    return null; // EPERM (not root), ENOENT (unmapped since the scan), ESRCH (exited)
+  }
+  try {
+    const expected = fstatSync(pathFd);
+    if (!isShmInode(expected, shmid)) return null;
+    const fd = openSync(`/proc/self/fd/${pathFd}`, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    const got = fstatSync(fd);
+    if (got.dev === expected.dev && got.ino === expected.ino) return fd;
+    closeSync(fd);
+    return null;
+  } catch {
+    return null;
+  } finally {
+    closeSync(pathFd);
+  }
+}
+
+/** shmid read through the first holder whose mapping can be opened, or null. `size` is the kernel's. */
+export function openBorrowedSysv(shmid: number, size: number, holders: readonly Holder[]): Segment | null {
+  for (const holder of holders) {
+    const fd = openMapFile(shmid, holder);
+    if (fd !== null) return borrowedSegment(`sysv:${shmid}`, fd, size);
+  }
+  return null;
+}
+
+function borrowedSegment(ref: string, fd: number, size: number): Segment {
+  let closed = false;
+  return {
+    ref,
+    kind: 'sysv',
+    size,
+    writable: false,
+    read(offset, length) {
+      if (closed) throw new ShmscopeError(ref, 'read after close', 'ECLOSED');
+      // The same bounds as the native mappings: against the kernel's size, never overflowing.
+      if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset > size || length > size - offset) {
+        throw Object.assign(new RangeError(`${ref}: read of ${length} bytes at offset ${offset} is outside the segment (${size} bytes)`), { code: 'ERR_OUT_OF_RANGE', subject: ref });
+      }
+      const out = Buffer.alloc(length);
+      let done = 0;
+      while (done < length) {
+        const n = readSync(fd, out, done, length - done, offset + done);
+        if (n === 0) {
+          throw new ShmscopeError(ref, `read of ${length} bytes at offset ${offset} failed: the segment's file ends at byte ${offset + done}, it is shorter than its ${size} bytes`, 'ETRUNCATED');
+        }
+        done += n;
+      }
+      return out;
+    },
+    write() {
+      throw new ShmscopeError(ref, 'opened read-only (through another process\'s mapping)', 'EACCES');
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      closeSync(fd);
+    },
+  };
+}
