@@ -8,7 +8,7 @@
 // anonymous device (the kernel's SysV shm mount, or hugetlbfs) whose inode is the shmid is
 // then reopened for reading, and the reopened file must be the same inode.
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
-import { ShmscopeError } from '../errors';
+import { errorCode, ShmscopeError } from '../errors';
 import { devToken } from '../scan/maps';
 import type { Segment } from './segment';
 
@@ -23,6 +23,13 @@ function isShmInode(stat: Stats, shmid: number): boolean {
   return stat.isFile() && stat.ino === shmid && devToken(stat.dev).startsWith('00:');
 }
 
+let denied = false;
+
+/** True once the kernel refused us map_files (no CAP_SYS_ADMIN): then looking for holders is wasted work. */
+export function borrowingDenied(): boolean {
+  return denied;
+}
+
 /** A read-only descriptor of the shmem file behind `holder`'s mapping of shmid, or null. */
 function openMapFile(shmid: number, holder: Holder): number | null {
   if (!Number.isSafeInteger(holder.pid) || !RANGE.test(holder.start) || !RANGE.test(holder.end)) return null;
@@ -30,17 +37,23 @@ function openMapFile(shmid: number, holder: Holder): number | null {
   let pathFd: number;
   try {
     pathFd = openSync(path, O_PATH);
-  } catch {
-    return null; // EPERM (not root), ENOENT (unmapped since the scan), ESRCH (exited)
+  } catch (error) {
+    // EPERM: not privileged (for every process, so stop asking); ENOENT: unmapped since the scan.
+    if (errorCode(error) === 'EPERM') denied = true;
+    return null;
   }
   try {
     const expected = fstatSync(pathFd);
     if (!isShmInode(expected, shmid)) return null;
     const fd = openSync(`/proc/self/fd/${pathFd}`, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
-    const got = fstatSync(fd);
-    if (got.dev === expected.dev && got.ino === expected.ino) return fd;
-    closeSync(fd);
-    return null;
+    let same = false;
+    try {
+      const got = fstatSync(fd);
+      same = got.dev === expected.dev && got.ino === expected.ino;
+    } finally {
+      if (!same) closeSync(fd);
+    }
+    return same ? fd : null;
   } catch {
     return null;
   } finally {
@@ -50,6 +63,7 @@ function openMapFile(shmid: number, holder: Holder): number | null {
 
 /** shmid read through the first holder whose mapping can be opened, or null. `size` is the kernel's. */
 export function openBorrowedSysv(shmid: number, size: number, holders: readonly Holder[]): Segment | null {
+  if (denied) return null;
   for (const holder of holders) {
     const fd = openMapFile(shmid, holder);
     if (fd !== null) return borrowedSegment(`sysv:${shmid}`, fd, size);

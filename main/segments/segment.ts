@@ -3,7 +3,7 @@
 import { ShmscopeError } from '../errors';
 import { native, type NativeMapping } from '../native';
 import type { CreateRequest, Created, SysvIdentity } from '../../preload/api';
-import { openBorrowedSysv, type Holder } from './borrowed';
+import { borrowingDenied, openBorrowedSysv, type Holder } from './borrowed';
 import { formatKey, formatRef, normalizePosixName, type SegmentRef } from './ref';
 
 // The request shapes are the contract's (preload/api.ts), so the UI, the CLI and this layer agree.
@@ -41,7 +41,7 @@ export function openSegment(ref: SegmentRef, options: OpenOptions = {}): Segment
     return wrap(formatRef(ref), 'posix', handle, writable);
   }
   const shmid = resolveSysvId(ref);
-  if (!writable && options.holders) {
+  if (!writable && options.holders && !borrowingDenied()) {
     const holders = options.holders(shmid);
     const borrowed = holders.length === 0 ? null : openBorrowedSysv(shmid, native().sysvStat(shmid).size, holders);
     if (borrowed) return borrowed;

@@ -13,7 +13,7 @@ import { createService, type Emit } from '../../main/service';
 import type { Reply, ScanResult } from '../../preload/api';
 import { spawnPeer, type Peer } from '../helpers/chat';
 import { SegmentJanitor } from '../helpers/cleanup';
-import { shmscope } from '../helpers/cli';
+import { shmscope, shmscopeAsNobody } from '../helpers/cli';
 import { pyChild, shmgetKey, stopAll, type Child } from '../helpers/python-children';
 import { uniqueSysvKey } from '../helpers/unique';
 
@@ -75,7 +75,8 @@ async function fixture(): Promise<Fixture> {
   const tag = `${process.pid}-${randomBytes(3).toString('hex')}`;
   const room = `t-insp-${tag}`;
   const key = roomKey(room);
-  const creator = new (native().Channel)({ name: room, key, ringBytes: 4096, slots: 4 });
+  // 0644: an unprivileged user could attach it read-only (and so leave a trace) to read its header.
+  const creator = new (native().Channel)({ name: room, key, ringBytes: 4096, slots: 4, mode: 0o644 });
   const roomId = janitor.sysv(creator.info().shmid);
   creator.close(); // the room stays; only the child holds it
   const peer = spawnPeer({ name: room, key, nick: 'holder', action: 'member' });
@@ -115,6 +116,18 @@ describe('inspection leaves no trace on segments (as root)', () => {
     const channel = (JSON.parse(shown.stdout) as { channel: { name: string; participants: { nick: string; pid: number }[] } }).channel;
     expect(channel).toMatchObject({ name: f.room, participants: [{ nick: 'holder', pid: peers[0]!.child.pid }] });
     expect(showAlone.stdout).toContain('room?');
+  });
+
+  it('as an unprivileged user, ls cannot read room headers without attaching: it says room? and attaches nothing', async () => {
+    const f = await fixture();
+    const before = traces();
+    const json = shmscopeAsNobody(['ls', '--json']);
+    const table = shmscopeAsNobody(['ls']);
+    expectNoTrace(before, traces(), f.ordinary, [json.pid, table.pid], 'ls as nobody');
+    const rows = (JSON.parse(json.stdout) as { segments: { id: number | null; room?: string; roomUnknown?: boolean }[] }).segments;
+    expect(rows.find((r) => r.id === f.roomId)).toMatchObject({ roomUnknown: true });
+    expect(rows.find((r) => r.id === f.roomId)?.room).toBeUndefined();
+    expect(table.stdout).toContain('room?');
   });
 
   it("the service's segment list, refreshed for 10 ticks, changes no segment", async () => {
