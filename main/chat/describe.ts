@@ -26,7 +26,7 @@ export type RoomLook = { room: ChannelBytesDescription } | { room: null } | { un
 /** Reads the first `bytes` of a room-block segment through a holder's mapping and validates them. */
 export function lookAtRoom(row: SegmentRow, bytes: number): RoomLook | null {
   if (row.kind !== 'sysv' || !isRoomKey(row.keyNumber)) return null;
-  const segment = openBorrowedSysv(row.id, row.size, row.attachers);
+  const segment = openBorrowedSysv({ shmid: row.id, size: row.size, cuid: row.cuid, cgid: row.cgid }, row.attachers);
   if (segment === null) return { unknown: true };
   try {
     return { room: native().channelDescribeBytes(segment.read(0, Math.min(bytes, row.size)), row.size) };

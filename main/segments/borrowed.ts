@@ -4,9 +4,13 @@
 // Needs CAP_SYS_ADMIN (root); without it, or without a usable holder, the caller attaches.
 //
 // The magic link is opened O_PATH first: that runs no driver open(), so a range the holder
-// remapped to a device or FIFO since the scan has no side effect. Only a regular file on an
-// anonymous device (the kernel's SysV shm mount, or hugetlbfs) whose inode is the shmid is
-// then reopened for reading, and the reopened file must be the same inode.
+// remapped to a device or FIFO since the scan has no side effect. Only a file that is the
+// kernel's file for this segment is then reopened for reading (and must be the same inode):
+// the kernel makes it a regular file, mode 0777, on an anonymous device (its internal shm
+// mount, or hugetlbfs), with the shmid as inode number, owned by the creator's uid and gid.
+// A hostile user can mount a tmpfs in a user namespace, map a "/SYSV…" file of the right
+// inode number and pass for a holder; that file is owned by them, not by the creator, so
+// their bytes are never shown as the segment's.
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { errorCode, ShmscopeError } from '../errors';
 import { devToken } from '../scan/maps';
@@ -19,8 +23,12 @@ export interface Holder { pid: number; start: string; end: string }
 const O_PATH = 0o10000000;
 const RANGE = /^0x[0-9a-f]{1,16}$/;
 
-function isShmInode(stat: Stats, shmid: number): boolean {
-  return stat.isFile() && stat.ino === shmid && devToken(stat.dev).startsWith('00:');
+/** What the kernel says about the segment (shmctl IPC_STAT, or /proc/sysvipc/shm). */
+export interface ShmFacts { shmid: number; size: number; cuid: number; cgid: number }
+
+function isShmFile(stat: Stats, shm: ShmFacts): boolean {
+  return stat.isFile() && (stat.mode & 0o7777) === 0o777 && stat.ino === shm.shmid && stat.uid === shm.cuid &&
+    stat.gid === shm.cgid && devToken(stat.dev).startsWith('00:');
 }
 
 let denied = false;
@@ -30,8 +38,8 @@ export function borrowingDenied(): boolean {
   return denied;
 }
 
-/** A read-only descriptor of the shmem file behind `holder`'s mapping of shmid, or null. */
-function openMapFile(shmid: number, holder: Holder): number | null {
+/** A read-only descriptor of the kernel's file behind `holder`'s mapping of the segment, or null. */
+function openMapFile(shm: ShmFacts, holder: Holder): number | null {
   if (!Number.isSafeInteger(holder.pid) || !RANGE.test(holder.start) || !RANGE.test(holder.end)) return null;
   const path = `/proc/${holder.pid}/map_files/${holder.start.slice(2)}-${holder.end.slice(2)}`;
   let pathFd: number;
@@ -44,7 +52,7 @@ function openMapFile(shmid: number, holder: Holder): number | null {
   }
   try {
     const expected = fstatSync(pathFd);
-    if (!isShmInode(expected, shmid)) return null;
+    if (!isShmFile(expected, shm)) return null;
     const fd = openSync(`/proc/self/fd/${pathFd}`, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
     let same = false;
     try {
@@ -61,12 +69,13 @@ function openMapFile(shmid: number, holder: Holder): number | null {
   }
 }
 
-/** shmid read through the first holder whose mapping can be opened, or null. `size` is the kernel's. */
-export function openBorrowedSysv(shmid: number, size: number, holders: readonly Holder[]): Segment | null {
+/** The segment read through the first holder whose mapping can be opened, or null. Reads are
+ *  bounded by the kernel's size of the segment. */
+export function openBorrowedSysv(shm: ShmFacts, holders: readonly Holder[]): Segment | null {
   if (denied) return null;
   for (const holder of holders) {
-    const fd = openMapFile(shmid, holder);
-    if (fd !== null) return borrowedSegment(`sysv:${shmid}`, fd, size);
+    const fd = openMapFile(shm, holder);
+    if (fd !== null) return borrowedSegment(`sysv:${shm.shmid}`, fd, shm.size);
   }
   return null;
 }

@@ -43,7 +43,7 @@ export function openSegment(ref: SegmentRef, options: OpenOptions = {}): Segment
   const shmid = resolveSysvId(ref);
   if (!writable && options.holders && !borrowingDenied()) {
     const holders = options.holders(shmid);
-    const borrowed = holders.length === 0 ? null : openBorrowedSysv(shmid, native().sysvStat(shmid).size, holders);
+    const borrowed = holders.length === 0 ? null : openBorrowedSysv(native().sysvStat(shmid), holders);
     if (borrowed) return borrowed;
   }
   return wrap(`sysv:${shmid}`, 'sysv', new (native().SysvAttachment)(shmid, !writable), writable);

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { labelRooms, roomKey } from '../../main/chat';
 import { native } from '../../main/native';
 import { scanSegments } from '../../main/scan';
-import { openSegment, parseRef, sysvHolders } from '../../main/segments';
+import { openBorrowedSysv, openSegment, parseRef, sysvHolders } from '../../main/segments';
 import { createService, type Emit } from '../../main/service';
 import type { Reply, ScanResult } from '../../preload/api';
 import { spawnPeer, type Peer } from '../helpers/chat';
@@ -181,6 +181,26 @@ describe('reading bytes prefers a mapping another process holds', () => {
       expect(traces().get(id)).toEqual(before); // it never attached
     } finally {
       segment.close();
+    }
+  });
+
+  it("refuses a holder's mapping that is not the kernel's file of this very segment", async () => {
+    const a = janitor.sysv(shmgetKey(uniqueSysvKey(), 4096, '600'));
+    const b = janitor.sysv(shmgetKey(uniqueSysvKey(), 4096, '600'));
+    children.push(await pyChild('sysv', String(b), 'rw', '1', '8'));
+    const holdersOfB = sysvHolders(b);
+    const stat = native().sysvStat(b);
+    const facts = { shmid: b, size: stat.size, cuid: stat.cuid, cgid: stat.cgid };
+    // A mapping of b passed off as a holder of a (a stale scan, or a lying one) is not read as a.
+    expect(openBorrowedSysv({ ...facts, shmid: a }, holdersOfB)).toBeNull();
+    // Nor is a file not owned by the segment's creator (a look-alike on a tmpfs of the attacker's).
+    expect(openBorrowedSysv({ ...facts, cuid: 65534 }, holdersOfB)).toBeNull();
+    expect(openBorrowedSysv(facts, [{ pid: holdersOfB[0]!.pid, start: '0x1000', end: '0x2000' }])).toBeNull();
+    const real = openBorrowedSysv(facts, holdersOfB)!;
+    try {
+      expect([...real.read(0, 9)]).toEqual([...Array(8).fill(0x41), 0]);
+    } finally {
+      real.close();
     }
   });
 

@@ -34,6 +34,9 @@ export const ls: Command = {
 
 Lists System V segments (from /proc/sysvipc/shm) and POSIX objects (from
 /dev/shm), with the processes that map each one (from /proc/*/maps).
+Listing changes nothing: no segment is attached. A chat room shows as
+room:NAME; "room?" is a key in the rooms' block whose header could only be
+read by attaching (not root, or no process maps it).
 
 Options:
   --json    print {"segments": [...]} with every field, for scripts
