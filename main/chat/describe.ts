@@ -20,16 +20,18 @@ export function describeChannel(shmid: number): ChannelDescription | null {
   }
 }
 
-/** What a segment in the rooms' key block holds, read without attaching. */
-export type RoomLook = { room: ChannelBytesDescription } | { room: null } | { unknown: true };
+/** The room a segment holds, or that it may hold one but we cannot tell without attaching. */
+export type RoomLook = { room: ChannelBytesDescription } | { unknown: true };
 
-/** Reads the first `bytes` of a room-block segment through a holder's mapping and validates them. */
+/** Reads the first `bytes` of a room-block segment through a holder's mapping and validates them;
+ *  null when it is not a room (key outside the block, or a header that does not validate). */
 export function lookAtRoom(row: SegmentRow, bytes: number): RoomLook | null {
   if (row.kind !== 'sysv' || !isRoomKey(row.keyNumber)) return null;
   const segment = openBorrowedSysv({ shmid: row.id, size: row.size, cuid: row.cuid, cgid: row.cgid }, row.attachers);
   if (segment === null) return { unknown: true };
   try {
-    return { room: native().channelDescribeBytes(segment.read(0, Math.min(bytes, row.size)), row.size) };
+    const room = native().channelDescribeBytes(segment.read(0, Math.min(bytes, row.size)), row.size);
+    return room === null ? null : { room };
   } catch {
     return { unknown: true }; // shrank or vanished while we read
   } finally {
@@ -49,8 +51,7 @@ export function labelRooms<Result extends { segments: SegmentRow[] }>(result: Re
     segments: result.segments.map((row): LabelledRow => {
       const look = lookAtRoom(row, native().CHANNEL_HEADER_BYTES);
       if (look === null) return row;
-      if ('unknown' in look) return { ...row, roomUnknown: true };
-      return look.room === null ? row : { ...row, room: look.room.name };
+      return 'unknown' in look ? { ...row, roomUnknown: true } : { ...row, room: look.room.name };
     }),
   };
 }

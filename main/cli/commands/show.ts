@@ -1,4 +1,4 @@
-import { lookAtRoom, type ChannelBytesDescription, type RoomLook } from '../../chat';
+import { lookAtRoom, type RoomLook } from '../../chat';
 import { native } from '../../native';
 import { ShmscopeError } from '../../errors';
 import { scanSegments, type Attacher, type SegmentRow } from '../../scan';
@@ -31,11 +31,11 @@ function roomOf(row: SegmentRow): RoomLook | null {
 }
 
 function roomFields(look: RoomLook | null): [string, string][] {
-  if (look === null || ('room' in look && look.room === null)) return [];
+  if (look === null) return [];
   if ('unknown' in look) {
     return [['chat room', 'room? (key in the rooms\' block; its header cannot be read without attaching: not root, or no process maps it)']];
   }
-  const room: ChannelBytesDescription = look.room;
+  const { room } = look;
   const participants = room.participants ?? [];
   return [
     ['chat room', `${room.name} (channel format v${room.version})`],
@@ -45,7 +45,7 @@ function roomFields(look: RoomLook | null): [string, string][] {
 }
 
 function roomJson(look: RoomLook | null): object {
-  if (look === null || ('room' in look && look.room === null)) return {};
+  if (look === null) return {};
   if ('unknown' in look) return { roomUnknown: true };
   return { room: look.room.name, channel: look.room };
 }
