@@ -1,9 +1,11 @@
 // The viewer's own attachment (made when no other process's mapping could be read) is named
-// as such, in the attachers list and in the attach count, so nobody mistakes it for a user.
+// as such, in the attachers list and in the attach count, so nobody mistakes it for a user;
+// and a room label that could not be read without attaching says so (room?).
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import SegmentDetails from '../../renderer/components/SegmentDetails.svelte';
 import type { Attacher } from '../../preload/api';
+import { COLUMNS } from '../../renderer/lib/segments';
 import { sysvRow } from './fixtures';
 
 let target: HTMLElement;
@@ -36,4 +38,11 @@ test('says nothing of a viewer when it has not attached', () => {
   flushSync();
   expect(target.textContent).not.toContain('this viewer');
   expect(target.querySelector('[data-field="Attached"]')!.textContent).toBe('1');
+});
+
+test('a rooms\'-block segment whose header could not be read without attaching shows as room?', () => {
+  const name = COLUMNS.find((c) => c.id === 'name')!;
+  expect(name.text({ ...sysvRow(0x53000001), roomUnknown: true })).toBe('room? (0x53000001)');
+  expect(name.text({ ...sysvRow(0x53000001), room: 'lobby' })).toBe('lobby (0x53000001)');
+  expect(name.text(sysvRow(0x53000001))).toBe('0x53000001');
 });
