@@ -169,6 +169,8 @@ export interface ChannelDescription {
   participants: ChannelParticipant[];
 }
 
+export type ChannelBytesDescription = Omit<ChannelDescription, 'participants'> & { participants: ChannelParticipant[] | null };
+
 /** An attached chat channel. Errors carry `code` (errno name, or ECHANNEL, EEXIST, ENOENT, ECLOSED, ESTALLED). */
 export interface NativeChannel {
   readonly closed: boolean;
@@ -211,6 +213,14 @@ export interface NativeAddon {
   Channel: new (options: ChannelOpenOptions) => NativeChannel;
   /** Read-only look at a segment: its channel header and participants, or null if it is not a channel. */
   channelDescribe(shmid: number): ChannelDescription | null;
+  /** The same look from a copy of the segment's first bytes (read without attaching), validated by the
+   *  same header check against the kernel's segment size. participants is null when `bytes` ends before
+   *  the presence table (CHANNEL_DESCRIBE_BYTES always covers it). */
+  channelDescribeBytes(bytes: Uint8Array, segmentSize: number): ChannelBytesDescription | null;
+  /** Bytes of the channel header: enough for the room's name. */
+  CHANNEL_HEADER_BYTES: number;
+  /** Header plus the largest presence table: enough for the participants too. */
+  CHANNEL_DESCRIBE_BYTES: number;
   /** Hard upper bound of a message's text in bytes (rooms with small rings accept less). */
   CHANNEL_MAX_TEXT: number;
 }

@@ -8,11 +8,12 @@ import { ShmscopeError } from './errors';
 import { labelRooms } from './chat';
 import { scanLimits, scanSegments } from './scan';
 import {
-  createSegment, formatRef, openSegment, parseRef, removeSegment, resolveSysvId, type SegmentRef,
+  createSegment, formatRef, openSegment, parseRef, removeSegment, resolveSysvId, sysvHolders, type SegmentRef,
 } from './segments';
 import { ChatSessions, type ChatJoin } from './service/chat';
 import { SegmentFeed } from './service/feed';
 import { checkWrite, plain, readClamped } from './service/ranges';
+import { markSelf } from './service/self';
 import { toWireError } from './service/reply';
 import { Watches } from './service/watches';
 import {
@@ -53,7 +54,7 @@ interface ClientState {
 type Handlers = { [M in MethodName]: (state: ClientState, ...args: ArgsOf<M>) => ResultOf<M> | Promise<ResultOf<M>> };
 
 export function createService(options: ServiceOptions): Service {
-  const scan = options.scan ?? ((): ScanResult => labelRooms(scanSegments()));
+  const scan = (): ScanResult => markSelf(options.scan ? options.scan() : labelRooms(scanSegments()));
   const intervalMs = options.intervalMs ?? 1000;
   const feed = new SegmentFeed(scan, intervalMs);
   const clients = new Set<ClientState & { dispose(): Promise<void> }>();
@@ -79,7 +80,7 @@ export function createService(options: ServiceOptions): Service {
     listSegments: () => scan(),
     showSegment: (_s, ref) => findRow(scan(), parseRef(ref), ref),
     readRange: (_s, ref, offset, length) => {
-      const segment = openSegment(parseRef(ref));
+      const segment = openSegment(parseRef(ref), { holders: sysvHolders });
       try {
         return { ref: segment.ref, offset, size: segment.size, data: plain(readClamped(segment, offset, length)) };
       } finally {

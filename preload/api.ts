@@ -31,8 +31,10 @@ export { ContractError };
 
 export type { Attacher, Limits, PosixRow, SysvRow };
 
-/** A scanner row, plus the chat room it holds when the segment is a shmscope chat room. */
-export type SegmentRow = ScannerRow & { room?: string };
+/** A scanner row, plus the chat room it holds when the segment is a shmscope chat room.
+ *  roomUnknown: its key lies in the rooms' block but its header could not be read without
+ *  attaching (not root, or no process maps it), so whether it is a room is not known. */
+export type SegmentRow = ScannerRow & { room?: string; roomUnknown?: true };
 
 export interface ScanResult extends Omit<ScannerResult, 'segments'> {
   segments: SegmentRow[];

@@ -15,6 +15,8 @@ export interface Attacher {
   /** First mapped range of this segment in the process, as '0x7f..' (start inclusive, end exclusive). */
   start: string;
   end: string;
+  /** This process is shmscope itself (the viewer's own attachment, e.g. for the hex view); set by the service. */
+  self?: true;
 }
 
 interface RowBase {

@@ -3,6 +3,7 @@
 import { ShmscopeError } from '../errors';
 import { native, type NativeMapping } from '../native';
 import type { CreateRequest, Created, SysvIdentity } from '../../preload/api';
+import { borrowingDenied, openBorrowedSysv, type Holder } from './borrowed';
 import { formatKey, formatRef, normalizePosixName, type SegmentRef } from './ref';
 
 // The request shapes are the contract's (preload/api.ts), so the UI, the CLI and this layer agree.
@@ -22,6 +23,10 @@ export interface Segment {
 
 export interface OpenOptions {
   writable?: boolean;
+  /** For reading a SysV segment: the processes that map it now (the scanner's attachers). Their
+   *  mapping is read when possible (root), so inspecting does not shmat and leaves lpid, atime,
+   *  dtime and nattch alone; otherwise the segment is attached read-only. */
+  holders?: (shmid: number) => readonly Holder[];
 }
 
 /** The shmid behind a sysv: or key: reference (key: asks shmget without IPC_CREAT). */
@@ -36,6 +41,11 @@ export function openSegment(ref: SegmentRef, options: OpenOptions = {}): Segment
     return wrap(formatRef(ref), 'posix', handle, writable);
   }
   const shmid = resolveSysvId(ref);
+  if (!writable && options.holders && !borrowingDenied()) {
+    const holders = options.holders(shmid);
+    const borrowed = holders.length === 0 ? null : openBorrowedSysv(native().sysvStat(shmid), holders);
+    if (borrowed) return borrowed;
+  }
   return wrap(`sysv:${shmid}`, 'sysv', new (native().SysvAttachment)(shmid, !writable), writable);
 }
 

@@ -3,7 +3,7 @@
 // any more, after which it is dropped).
 import { randomUUID } from 'node:crypto';
 import { ShmscopeError } from '../errors';
-import { openSegment, parseRef, type Segment } from '../segments';
+import { openSegment, parseRef, sysvHolders, type Segment } from '../segments';
 import type { BytesChanged, Watch } from '../../preload/api';
 import { goneReason, identity } from './liveness';
 import { plain, readClamped } from './ranges';
@@ -35,7 +35,8 @@ export class Watches {
     if (this.#entries.size >= MAX_WATCHES) {
       throw new ShmscopeError('watchRange', `at most ${MAX_WATCHES} watched ranges per window; unwatch some first`, 'EMFILE');
     }
-    const segment = openSegment(parseRef(ref));
+    // Reads through another process's mapping when it can (no trace on the segment); else attaches.
+    const segment = openSegment(parseRef(ref), { holders: sysvHolders });
     try {
       const data = readClamped(segment, offset, length);
       const watchId = randomUUID();

@@ -17,6 +17,7 @@
 #include <mutex>
 #include <thread>
 
+#include "bounds.h"
 #include "channel.h"
 #include "channel_segment.h"
 #include "os_error.h"
@@ -627,6 +628,28 @@ Napi::Value Describe(const Napi::CallbackInfo& info) {
   return o;
 }
 
+// channelDescribeBytes(bytes, segmentSize) -> like channelDescribe, from a copy of the
+// segment's first bytes; participants is null when the copy ends before the presence table.
+Napi::Value DescribeBytes(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const Napi::Uint8Array bytes = BytesArg(env, info[0], "channelDescribeBytes");
+  const uint64_t segmentSize = ToIndex(env, info[1], "channelDescribeBytes", "segmentSize");
+  chan::Description d;
+  bool withParticipants = false;
+  std::string whyNot;
+  if (!chan::DescribeChannelBytes(bytes.Data(), bytes.ByteLength(), segmentSize, d, withParticipants, whyNot)) return env.Null();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("name", d.geometry.name);
+  o.Set("version", chan::kVersion);
+  o.Set("ringBytes", static_cast<double>(d.geometry.ringSize));
+  o.Set("maxText", d.geometry.maxPayload);
+  o.Set("slots", d.geometry.slots);
+  o.Set("createdAt", static_cast<double>(d.geometry.createdMs));
+  o.Set("messages", static_cast<double>(d.nextSeq > 0 ? d.nextSeq - 1 : 0));
+  o.Set("participants", withParticipants ? ParticipantsToJs(env, d.participants) : env.Null());
+  return o;
+}
+
 }  // namespace
 
 void InitChannel(Napi::Env env, Napi::Object exports) {
@@ -634,6 +657,10 @@ void InitChannel(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData(new JsNames(env));
   exports.Set("Channel", ChannelWrap::Define(env));
   exports.Set("channelDescribe", Napi::Function::New(env, Describe, "channelDescribe"));
+  exports.Set("channelDescribeBytes", Napi::Function::New(env, DescribeBytes, "channelDescribeBytes"));
+  exports.Set("CHANNEL_HEADER_BYTES", Napi::Number::New(env, static_cast<double>(chan::kHeaderSize)));
+  exports.Set("CHANNEL_DESCRIBE_BYTES",
+              Napi::Number::New(env, static_cast<double>(chan::kHeaderSize + chan::kMaxSlots * chan::kSlotSize)));
   exports.Set("CHANNEL_MAX_TEXT", Napi::Number::New(env, chan::kMaxText));
 }
 

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 namespace shmscope::chan {
 namespace {
@@ -127,6 +128,28 @@ bool DescribeChannelSegment(int shmid, Description& out, std::string& whyNot) {
   Channel ch(a.base, out.geometry, false);
   ch.ReadTail(out.tail, out.nextSeq);
   out.participants = ch.Participants(false);
+  return true;
+}
+
+bool DescribeChannelBytes(const uint8_t* bytes, size_t length, uint64_t segmentSize, Description& out,
+                          bool& withParticipants, std::string& whyNot) {
+  withParticipants = false;
+  if (length < kHeaderSize || segmentSize < kHeaderSize) { whyNot = "too small"; return false; }
+  // uint64_t storage: the channel's atomic loads need 8-byte alignment, a Buffer need not have it.
+  std::vector<uint64_t> copy((length + 7) / 8);
+  std::memcpy(copy.data(), bytes, length);
+  uint8_t* base = reinterpret_cast<uint8_t*>(copy.data());
+  try {
+    out.geometry = ValidateHeader(base, segmentSize);
+  } catch (const ChannelError& e) {
+    whyNot = e.what();
+    return false;
+  }
+  Channel ch(base, out.geometry, false);
+  ch.ReadTail(out.tail, out.nextSeq);
+  // Validated: presenceOffset is kHeaderSize and slots <= kMaxSlots, so this cannot overflow.
+  withParticipants = length >= out.geometry.presenceOffset + uint64_t{out.geometry.slots} * kSlotSize;
+  if (withParticipants) out.participants = ch.Participants(false);
   return true;
 }
 

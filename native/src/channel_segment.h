@@ -48,4 +48,11 @@ struct Description {
 // a valid channel. Never writes to the segment.
 bool DescribeChannelSegment(int shmid, Description& out, std::string& whyNot);
 
+// The same look at bytes already copied out of a segment (e.g. pread through another
+// process's mapping, so nothing attaches): validates the header with ValidateHeader
+// against the kernel's segment size. Participants are read only when the copy covers the
+// presence table (*withParticipants says so). Works on a private aligned copy.
+bool DescribeChannelBytes(const uint8_t* bytes, size_t length, uint64_t segmentSize, Description& out,
+                          bool& withParticipants, std::string& whyNot);
+
 }  // namespace shmscope::chan

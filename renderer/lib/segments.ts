@@ -45,7 +45,9 @@ export const COLUMNS: readonly Column[] = [
     text: (r) => {
       const base = r.kind === 'sysv' ? r.key : `/${r.name}`;
       const room = chatRoomOf(r);
-      return room === undefined ? base : `${room} (${base})`;
+      // roomUnknown: a rooms'-block key whose header could not be read without attaching.
+      if (room === undefined) return r.roomUnknown ? `room? (${base})` : base;
+      return `${room} (${base})`;
     },
   },
   { id: 'id', label: 'ID', title: 'System V shmid', align: 'right', value: (r) => r.id, text: (r) => (r.id === null ? '' : String(r.id)) },

@@ -9,6 +9,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'bin', 'shmscope.js');
 
 export interface CliResult {
+  /** The shmscope process's pid (what it would leave as a segment's lpid if it attached). */
+  pid: number;
   status: number | null;
   stdout: string;
   stderr: string;
@@ -16,7 +18,7 @@ export interface CliResult {
 
 export function shmscope(args: string[], options: { input?: string } = {}): CliResult {
   const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', input: options.input ?? '', timeout: 60_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return { pid: result.pid ?? 0, status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 export const NOBODY = 65534;
@@ -38,7 +40,7 @@ export function shmscopeAsNobody(args: string[]): CliResult {
       ['--reuid', String(NOBODY), '--regid', String(NOBODY), '--clear-groups', process.execPath, join(dir, 'out/main/cli.js'), ...args],
       { encoding: 'utf8', timeout: 60_000 },
     );
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+    return { pid: result.pid ?? 0, status: result.status, stdout: result.stdout, stderr: result.stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,6 +1,6 @@
 import { ShmscopeError } from '../../errors';
 import { HexdumpWriter } from '../../format/hexdump';
-import { openSegment, parseRef } from '../../segments';
+import { openSegment, parseRef, sysvHolders } from '../../segments';
 import type { Command } from '../command';
 import { parseByteCount, segmentRefArgument, stringOption } from '../values';
 
@@ -13,7 +13,9 @@ export const dump: Command = {
   help: `Usage: shmscope dump REF [--offset N] [--length N]
 
 Prints the bytes of REF in the format of "hexdump -C" (identical output),
-with offsets counted from the start of the segment. The segment is attached
+with offsets counted from the start of the segment. A System V segment is
+read through a mapping another process holds when shmscope may (as root), so
+its attach times and last pid do not change; otherwise it is attached
 read-only.
 
 Options:
@@ -23,7 +25,7 @@ Options:
 `,
   options: { offset: { type: 'string' }, length: { type: 'string' } },
   async run(invocation, output) {
-    const segment = openSegment(parseRef(segmentRefArgument(invocation)));
+    const segment = openSegment(parseRef(segmentRefArgument(invocation)), { holders: sysvHolders });
     try {
       const offsetText = stringOption(invocation, 'offset');
       const lengthText = stringOption(invocation, 'length');

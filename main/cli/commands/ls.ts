@@ -16,7 +16,7 @@ function lsColumns(bytes: boolean): Column<LabelledRow>[] {
     { header: 'KIND', value: (row) => row.kind },
     { header: 'KEY', value: (row) => row.key ?? '-' },
     { header: 'ID', value: (row) => (row.id === null ? '-' : String(row.id)), right: true },
-    { header: 'NAME', value: (row) => (row.room === undefined ? row.name ?? '-' : `room:${row.room}`) },
+    { header: 'NAME', value: (row) => (row.room !== undefined ? `room:${row.room}` : row.roomUnknown ? 'room?' : row.name ?? '-') },
     { header: 'SIZE', value: (row) => (bytes ? String(row.size) : humanSize(row.size)), right: true },
     { header: 'PERMS', value: (row) => row.perms },
     { header: 'OWNER', value: (row) => row.owner },
@@ -35,6 +35,9 @@ export const ls: Command = {
 
 Lists System V segments (from /proc/sysvipc/shm) and POSIX objects (from
 /dev/shm), with the processes that map each one (from /proc/*/maps).
+Listing changes nothing: no segment is attached. A chat room shows as
+room:NAME; "room?" is a key in the rooms' block whose header could only be
+read by attaching (not root, or no process maps it).
 
 Options:
   --json    print {"segments": [...]} with every field, for scripts

@@ -1,4 +1,5 @@
-import { describeChannel, isRoomKey, type ChannelDescription } from '../../chat';
+import { lookAtRoom, type RoomLook } from '../../chat';
+import { native } from '../../native';
 import { ShmscopeError } from '../../errors';
 import { safeJson, visible } from '../../format/terminal';
 import { scanSegments, type Attacher, type SegmentRow } from '../../scan';
@@ -24,17 +25,30 @@ export function findSegment(refText: string): SegmentRow {
   return row;
 }
 
-/** The chat room a SysV segment holds, if it is one (validated header, not just the key). */
-function roomOf(row: SegmentRow): ChannelDescription | null {
-  return row.kind === 'sysv' && isRoomKey(row.keyNumber) ? describeChannel(row.id) : null;
+/** The chat room a SysV segment holds, if it is one (validated header, not just the key), read
+ *  without attaching; unknown when that is not possible. */
+function roomOf(row: SegmentRow): RoomLook | null {
+  return lookAtRoom(row, native().CHANNEL_DESCRIBE_BYTES);
 }
 
-function roomFields(room: ChannelDescription): [string, string][] {
+function roomFields(look: RoomLook | null): [string, string][] {
+  if (look === null) return [];
+  if ('unknown' in look) {
+    return [['chat room', 'room? (key in the rooms\' block; its header cannot be read without attaching: not root, or no process maps it)']];
+  }
+  const { room } = look;
+  const participants = room.participants ?? [];
   return [
     ['chat room', `${room.name} (channel format v${room.version})`],
     ['messages', `${room.messages} sent, ring of ${humanSize(room.ringBytes)}, at most ${room.maxText} bytes a message`],
-    ['participants', room.participants.length === 0 ? 'none' : room.participants.map((p) => `${p.nick}[${p.pid}]`).join(' ')],
+    ['participants', participants.length === 0 ? 'none' : participants.map((p) => `${p.nick}[${p.pid}]`).join(' ')],
   ];
+}
+
+function roomJson(look: RoomLook | null): object {
+  if (look === null) return {};
+  if ('unknown' in look) return { roomUnknown: true };
+  return { room: look.room.name, channel: look.room };
 }
 
 function fields(row: SegmentRow): [string, string][] {
@@ -89,12 +103,12 @@ Options:
   options: { json: { type: 'boolean' } },
   async run(invocation, output) {
     const row = findSegment(segmentRefArgument(invocation));
-    const room = roomOf(row);
+    const look = roomOf(row);
     if (flag(invocation, 'json')) {
-      await output.out(`${safeJson(room === null ? row : { ...row, room: room.name, channel: room }, 2)}\n`);
+      await output.out(`${safeJson({ ...row, ...roomJson(look) }, 2)}\n`);
       return 0;
     }
-    const lines = [...fields(row), ...(room === null ? [] : roomFields(room))];
+    const lines = [...fields(row), ...roomFields(look)];
     const width = Math.max(...lines.map(([label]) => label.length));
     await output.out(lines.map(([label, value]) => `${`${label}:`.padEnd(width + 2)}${visible(value)}`).join('\n') + '\n\n');
     await output.out(row.attachers.length === 0 ? 'No process maps it.\n' : renderTable(attacherColumns, row.attachers));
