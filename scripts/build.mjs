@@ -17,6 +17,8 @@ await Promise.all([
     entryPoints: {
       'main/cli': 'main/cli.ts', 'bench/scan': 'bench/scan.ts', 'bench/chat': 'bench/chat.ts',
       'main/electron': 'main/electron/index.ts',
+      // The /proc walk's worker thread, beside each bundle that scans (main/scan/maps-thread.ts).
+      'main/maps-worker': 'main/scan/maps-worker.ts', 'bench/maps-worker': 'main/scan/maps-worker.ts',
     },
     outdir: 'out',
     format: 'esm',

@@ -1,5 +1,8 @@
 // POSIX shared memory objects: the regular files in /dev/shm, except sem.* (POSIX semaphores).
+// Names are bytes: read as Buffers, so a name that is not valid UTF-8 is listed too, spelled with
+// the one escape that refs understand (escapePosixName).
 import { lstatSync, readdirSync } from 'node:fs';
+import { escapePosixName } from '../segments/posix-name';
 import { errnoCode, isGone } from './fsutil';
 import { formatPerms } from './sysv';
 import type { PosixRow } from './types';
@@ -12,20 +15,21 @@ export interface PosixEntry { row: PosixRow; dev: number; ino: number }
 
 /** Lists /dev/shm. Rows come back without attachers, sorted by name. */
 export function readPosixSegments(names: NameLookup, dir = POSIX_SHM_DIR): PosixEntry[] {
-  let files: string[];
+  let files: Buffer[];
   try {
-    files = readdirSync(dir);
+    files = readdirSync(dir, { encoding: 'buffer' });
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') return [];
     throw err;
   }
-  files.sort();
+  const dirPrefix = Buffer.from(`${dir}/`);
+  const named = files.map((bytes) => ({ bytes, name: escapePosixName(bytes) })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const entries: PosixEntry[] = [];
-  for (const name of files) {
+  for (const { bytes, name } of named) {
     if (name.startsWith('sem.')) continue;
     let st;
     try {
-      st = lstatSync(`${dir}/${name}`);
+      st = lstatSync(Buffer.concat([dirPrefix, bytes]));
     } catch (err) {
       if (isGone(errnoCode(err))) continue; // unlinked meanwhile
       throw err;

@@ -99,10 +99,10 @@ describe('cross-check with lsipc', () => {
 
   it('limits agree with ipcs -lm and page size with getconf; POSIX totals with find', () => {
     const ipcs = execFileSync('ipcs', ['-lm'], { encoding: 'utf8' });
-    const field = (label: string) => Number(new RegExp(`${label}\\s*=\\s*(\\d+)`).exec(ipcs)![1]);
+    const field = (label: string) => BigInt(new RegExp(`${label}\\s*=\\s*(\\d+)`).exec(ipcs)![1]!);
     const limits = scanLimits();
-    expect(limits.shmmni).toBe(field('max number of segments'));
-    expect(Math.floor(limits.shmmax / 1024)).toBe(field('max seg size \\(kbytes\\)'));
+    expect(BigInt(limits.shmmni)).toBe(field('max number of segments'));
+    expect(BigInt(limits.shmmax) / 1024n).toBe(field('max seg size \\(kbytes\\)'));
     expect(limits.pageSize).toBe(Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' })));
 
     const find = () => execFileSync('find', ['/dev/shm', '-maxdepth', '1', '-type', 'f', '!', '-name', 'sem.*', '-printf', '%s\\n'], { encoding: 'utf8' })
