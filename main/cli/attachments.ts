@@ -11,7 +11,7 @@ export function attachmentCount(row: SegmentRow): number {
 export function attachmentSummary(row: SegmentRow): string {
   const count = attachmentCount(row);
   const processes = plural(row.attachers.length, 'process');
-  return count === row.attachers.length ? processes : `${plural(count, 'attachment')} in ${processes}`;
+  return count === row.attachers.length ? processes : `${plural(count, 'attachment', 'attachments')} in ${processes}`;
 }
 
 /** The note under a listing about processes whose maps could not be read: timeouts by name. */
