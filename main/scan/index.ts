@@ -2,7 +2,7 @@
 import { statSync } from 'node:fs';
 import { escapePosixName } from '../segments/posix-name';
 import { devToken, posixKey, processInfo, type DeletedStat, type ProcessInfo, type Range } from './maps';
-import { scanMapsBounded, type BoundedScanOptions } from './maps-thread';
+import { prepareMapsWalker, scanMapsBounded, type BoundedScanOptions } from './maps-thread';
 import { POSIX_SHM_DIR, readPosixSegments } from './posix';
 import { formatPerms, readSysvSegments } from './sysv';
 import type { Attacher, Mapping, PosixRow, ScanResult, SegmentRow, SysvRow } from './types';
@@ -68,6 +68,7 @@ function deletedRow(key: string, name: Uint8Array, ranges: readonly Range[], st:
 }
 
 export function scanSegments(options: BoundedScanOptions = {}): ScanResult {
+  prepareMapsWalker();
   const names = nameLookup();
   const sysv: SysvRow[] = readSysvSegments(names).sort((a, b) => a.id - b.id);
   const posixEntries = readPosixSegments(names);

@@ -66,6 +66,11 @@ function releaseUnstuck(): void {
   }
 }
 
+/** Starts the worker now, so that its start-up overlaps the caller's other reads. */
+export function prepareMapsWalker(): void {
+  walker ??= startWalker();
+}
+
 /** Options for tests. */
 export interface BoundedScanOptions {
   /** Read this file instead of /proc/PID/maps for these pids (a FIFO stands for a read that blocks). */
