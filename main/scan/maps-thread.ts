@@ -4,7 +4,7 @@
 // FUSE or userfaultfd mapping (or anything else holding that lock) makes the read sleep, for as
 // long as it pleases. Such a read must not freeze the thread that serves the UI or the CLI, so the
 // walk runs on a worker and this thread waits for it synchronously (Atomics.wait), which keeps
-// scanSegments() synchronous and as fast as before. When the walk makes no progress for
+// scanSegments() synchronous and as fast as before. When one read has not come back after
 // PROCESS_TIMEOUT_MS, the pid it is reading is reported as unreadable ('timeout'), its worker is
 // parked (a thread blocked in the kernel cannot be stopped), and a fresh worker walks again
 // skipping that pid. While a parked worker is still stuck its pid stays skipped; once it moves on,
@@ -12,12 +12,12 @@
 import { existsSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { MapsScan, MapsTargets } from './maps';
-import { CURRENT_PID, DONE, PROGRESS, type WalkRequest } from './maps-worker';
+import { CURRENT_PID, DONE, PROGRESS, READING, SLOTS, type WalkRequest } from './maps-worker';
 import { exitNow } from '../native';
 
 /** How long one process's maps may take before it counts as not answering. */
 export const PROCESS_TIMEOUT_MS = 500;
-/** Parked threads we accept; past this, the scan fails rather than spend more threads. */
+/** Parked threads we accept; past this, scans fail at once (naming the pids) rather than spend more threads. */
 const MAX_PARKED = 8;
 
 interface Walker { worker: Worker; port: MessagePort; state: Int32Array }
@@ -33,7 +33,7 @@ function workerUrl(): URL {
 
 function startWalker(): Walker {
   const { port1, port2 } = new MessageChannel();
-  const state = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
+  const state = new Int32Array(new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT));
   const worker = new Worker(workerUrl(), { workerData: { port: port2, state }, transferList: [port2] });
   worker.unref();
   port1.unref();
@@ -42,6 +42,8 @@ function startWalker(): Walker {
 
 let walker: Walker | null = null;
 const parked: Parked[] = [];
+/** Released workers until they are gone: one may have run into another hanging read meanwhile. */
+const ending = new Set<Worker>();
 let nextId = 1;
 let exitHookInstalled = false;
 
@@ -52,7 +54,7 @@ let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', (code) => { if (parked.length > 0) exitNow(code); });
+  process.on('exit', (code) => { if (parked.length > 0 || ending.size > 0) exitNow(code); });
 }
 
 /** Ends the parked workers whose read came back (they run JavaScript again, so terminate works). */
@@ -62,6 +64,8 @@ function releaseUnstuck(): void {
     if (Atomics.load(p.state, PROGRESS) === p.progress && Atomics.load(p.state, CURRENT_PID) === p.pid) continue;
     parked.splice(i, 1);
     p.port.close();
+    ending.add(p.worker);
+    p.worker.once('exit', () => ending.delete(p.worker));
     void p.worker.terminate();
   }
 }
@@ -81,6 +85,10 @@ export interface BoundedScanOptions {
 export function scanMapsBounded(targets: MapsTargets, options: BoundedScanOptions = {}): MapsScan {
   releaseUnstuck();
   for (;;) {
+    if (parked.length > MAX_PARKED) {
+      const pids = parked.map((p) => p.pid).join(', ');
+      throw Object.assign(new Error(`/proc/PID/maps of processes ${pids} do not answer: not scanning until some of them do`), { code: 'ETIMEDOUT' });
+    }
     const current = (walker ??= startWalker());
     const id = nextId++;
     const request: WalkRequest = { id, targets, skip: parked.map((p) => p.pid), mapsPaths: [...(options.mapsPaths ?? [])] };
@@ -95,14 +103,11 @@ export function scanMapsBounded(targets: MapsTargets, options: BoundedScanOption
       }
       const now = Atomics.load(current.state, PROGRESS);
       if (now !== progress) { progress = now; continue; }
-      break; // no read finished for PROCESS_TIMEOUT_MS: the current one hangs
-    }
-    const pid = Atomics.load(current.state, CURRENT_PID);
-    if (parked.length >= MAX_PARKED) {
-      throw Object.assign(new Error(`/proc/${pid}/maps: no answer, and ${MAX_PARKED} other processes' maps hang already`), { code: 'ETIMEDOUT' });
+      if (Atomics.load(current.state, READING) === 0) continue; // starting up, or busy between reads: slow, not stuck
+      break; // one read has been in the kernel for PROCESS_TIMEOUT_MS: it hangs
     }
     installExitHook();
-    parked.push({ ...current, pid, progress });
+    parked.push({ ...current, pid: Atomics.load(current.state, CURRENT_PID), progress });
     walker = null;
     nextId = 1; // a fresh worker answers from 1 again
   }

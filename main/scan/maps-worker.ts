@@ -16,6 +16,8 @@ export interface WalkRequest {
 export const DONE = 0; // id of the last request answered
 export const PROGRESS = 1; // bumped before every read
 export const CURRENT_PID = 2; // pid being read
+export const READING = 3; // 1 while a read is in the kernel, 0 between reads
+export const SLOTS = 4;
 
 interface Setup { port: MessagePort; state: Int32Array }
 
@@ -28,6 +30,11 @@ if (setup !== null && typeof setup === 'object' && 'port' in setup) {
       mapsPaths: new Map(request.mapsPaths),
       beforeRead(pid) {
         Atomics.store(state, CURRENT_PID, pid);
+        Atomics.store(state, READING, 1);
+        Atomics.add(state, PROGRESS, 1);
+      },
+      afterRead() {
+        Atomics.store(state, READING, 0);
         Atomics.add(state, PROGRESS, 1);
       },
     });

@@ -184,8 +184,9 @@ export function commOf(pid: number): string {
 
 /** How the walk reports where it is, so a caller on another thread can tell a stuck read. */
 export interface WalkHooks {
-  /** Called just before the maps of `pid` are read. */
+  /** Called around every read that takes the memory lock of process `pid`. */
   beforeRead(pid: number): void;
+  afterRead(): void;
   /** Pids not to read (their read is known to hang): reported as unreadable with reason 'timeout'. */
   skip: ReadonlySet<number>;
   /** Test seam: read this file instead of /proc/PID/maps for these pids (a FIFO stands for a read that blocks). */
@@ -226,12 +227,14 @@ export function walkMaps(targets: MapsTargets, hooks: WalkHooks): MapsScan {
       hooks.beforeRead(pid);
       maps = readShared(hooks.mapsPaths?.get(pid) ?? `/proc/${entry}/maps`);
     } catch (err) {
+      hooks.afterRead();
       const code = errnoCode(err);
       if (isGone(code)) continue;
       result.unreadableProcesses++; // EACCES (ptrace access check), or anything else we cannot explain
       result.unreadable.push({ pid, command: commOf(pid), reason: code ?? 'EIO' });
       continue;
     }
+    hooks.afterRead();
     result.scannedProcesses++;
     const found = matchMaps(pid, maps, targets, posixDevs);
     if (found === null) continue;
@@ -243,6 +246,7 @@ export function walkMaps(targets: MapsTargets, hooks: WalkHooks): MapsScan {
       if (result.deletedStats.has(key)) continue;
       hooks.beforeRead(pid); // map_files takes the same lock as maps
       const st = statDeleted(pid, ranges[0]!);
+      hooks.afterRead();
       if (st !== null) result.deletedStats.set(key, st);
     }
     if (found.sysv.size > 0 || found.posix.size > 0 || found.deleted.size > 0) result.processes.push(found);
