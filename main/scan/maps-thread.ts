@@ -75,6 +75,26 @@ export function prepareMapsWalker(): void {
   walker ??= startWalker();
 }
 
+let mayBlock = true;
+
+/**
+ * Atomics.wait(state, index, value, ms). An embedder may forbid blocking its main thread (V8's
+ * allow_atomics_wait; browsers do): then spin on the slot instead, for the same bound.
+ */
+function waitWhile(state: Int32Array, index: number, value: number, ms: number): void {
+  if (mayBlock) {
+    try {
+      Atomics.wait(state, index, value, ms);
+      return;
+    } catch (err) {
+      if (!(err instanceof TypeError)) throw err;
+      mayBlock = false;
+    }
+  }
+  const end = performance.now() + ms;
+  while (Atomics.load(state, index) === value && performance.now() < end);
+}
+
 /** Options for tests. */
 export interface BoundedScanOptions {
   /** Read this file instead of /proc/PID/maps for these pids (a FIFO stands for a read that blocks). */
@@ -95,7 +115,7 @@ export function scanMapsBounded(targets: MapsTargets, options: BoundedScanOption
     current.port.postMessage(request);
     let progress = Atomics.load(current.state, PROGRESS);
     for (;;) {
-      Atomics.wait(current.state, DONE, id - 1, PROCESS_TIMEOUT_MS);
+      waitWhile(current.state, DONE, id - 1, PROCESS_TIMEOUT_MS);
       if (Atomics.load(current.state, DONE) === id) {
         const reply = receiveMessageOnPort(current.port)?.message as { id: number; scan: MapsScan } | undefined;
         if (reply?.id !== id) throw new Error('the /proc scanner thread answered out of turn');
