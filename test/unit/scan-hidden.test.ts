@@ -62,7 +62,13 @@ describe('a POSIX object unlinked while still mapped', () => {
     expect(shown.stdout).toMatch(/^status: +deleted/m);
     expect(shown.stdout).toMatch(new RegExp(`^ *${holder.pid} +python3 +\\S+ +ro `, 'm'));
 
+    // posix:NAME names what is in /dev/shm now: not the unlinked object.
+    expect(shmscope(['show', `posix:${name}`]).status).not.toBe(0);
+
     await holder.stop();
     expect(posixRows().find((r) => r.ref === row!.ref)).toBeUndefined(); // gone with its last mapping
+    const gone = shmscope(['show', row!.ref]);
+    expect(gone.status).not.toBe(0);
+    expect(gone.stderr).toContain(`${row!.ref}: no such segment`);
   });
 });

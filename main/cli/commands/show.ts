@@ -12,7 +12,7 @@ function matches(row: SegmentRow, ref: SegmentRef): boolean {
   switch (ref.kind) {
     case 'sysv': return row.kind === 'sysv' && row.id === ref.id;
     case 'key': return row.kind === 'sysv' && row.keyNumber === ref.key;
-    case 'posix': return row.kind === 'posix' && `/${row.name}` === ref.name;
+    case 'posix': return row.kind === 'posix' && row.deleted !== true && `/${row.name}` === ref.name; // a deleted object has no name any more
   }
 }
 
@@ -20,8 +20,11 @@ function matches(row: SegmentRow, ref: SegmentRef): boolean {
 export function findSegment(refText: string, scan: ScanResult = scanSegments()): SegmentRow {
   const segments = scan.segments;
   // posix-deleted:DEV:INO (an unlinked object) exists only in the scan: match it as the scan spells it.
-  const exact = refText.startsWith('posix-deleted:') ? segments.find((candidate) => candidate.ref === refText) : undefined;
-  if (exact !== undefined) return exact;
+  if (refText.startsWith('posix-deleted:')) {
+    const deleted = segments.find((candidate) => candidate.ref === refText);
+    if (deleted === undefined) throw new ShmscopeError(refText, 'no such segment (no process maps it any more)', 'ENOENT');
+    return deleted;
+  }
   const ref = parseRef(refText);
   const row = segments.find((candidate) => matches(candidate, ref));
   if (row === undefined) throw new ShmscopeError(formatRef(ref), 'no such segment', 'ENOENT');
@@ -92,7 +95,9 @@ export const show: Command = {
   help: `Usage: shmscope show REF [--json]
 
 REF is sysv:ID, key:0xHEX (or decimal), posix:NAME or room:NAME. For a chat
-room it also shows the room's name, message count and participants.
+room it also shows the room's name, message count and participants. A POSIX
+object unlinked while processes still map it is posix-deleted:DEV:INO, as ls
+lists it. Every mapping of the segment is one line, with its own access.
 
 Options:
   --json    print the segment as one JSON object
