@@ -9,6 +9,9 @@ export const nodeEntries: Record<string, string> = {
   'bench/scan': 'bench/scan.ts',
   'bench/chat': 'bench/chat.ts',
   'main/electron': 'main/electron/index.ts',
+  // The /proc walk's worker thread, beside each bundle that scans (main/scan/maps-thread.ts).
+  'main/maps-worker': 'main/scan/maps-worker.ts',
+  'bench/maps-worker': 'main/scan/maps-worker.ts',
 };
 
 /** The sandboxed preload: ONE CommonJS file with everything inlined: out/<name>.cjs. */
@@ -33,6 +36,7 @@ export const builder: Configuration = {
     'package.json',
     'out/main/electron.js',
     'out/main/cli.js',
+    'out/main/maps-worker.js',
     'out/preload/index.cjs',
     'out/renderer/**',
     addonPath,

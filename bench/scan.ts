@@ -189,7 +189,7 @@ function keyRangeFree(base: number, count: number): boolean {
 
 async function startSet(o: Options): Promise<void> {
   const limits = scanLimits();
-  if (limits.segments + o.sysv > limits.shmmni) {
+  if (limits.segments + o.sysv > Number(limits.shmmni)) {
     throw new Error(`shmmni is ${limits.shmmni} and ${limits.segments} segments exist: no room for ${o.sysv} more`);
   }
   run.dir = mkdtempSync(join(tmpdir(), 'shmscope-bench-'));

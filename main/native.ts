@@ -223,6 +223,8 @@ export interface NativeAddon {
   CHANNEL_DESCRIBE_BYTES: number;
   /** Hard upper bound of a message's text in bytes (rooms with small rings accept less). */
   CHANNEL_MAX_TEXT: number;
+  /** _exit(status): ends the process without joining worker threads (see main/scan/maps-thread.ts). */
+  exitNow(status: number): never;
 }
 
 function findAddon(): string {
@@ -245,4 +247,9 @@ let loaded: NativeAddon | undefined;
 export function native(): NativeAddon {
   loaded ??= createRequire(import.meta.url)(findAddon()) as NativeAddon;
   return loaded;
+}
+
+/** Ends the process now with this status, even with a worker thread blocked in the kernel. */
+export function exitNow(status: number): never {
+  return native().exitNow(status);
 }

@@ -183,7 +183,7 @@ function findRow(result: ScanResult, ref: SegmentRef, text: string): SegmentRow 
     switch (ref.kind) {
       case 'sysv': return r.kind === 'sysv' && r.id === ref.id;
       case 'key': return r.kind === 'sysv' && r.keyNumber === ref.key;
-      case 'posix': return r.kind === 'posix' && `/${r.name}` === ref.name;
+      case 'posix': return r.kind === 'posix' && r.deleted !== true && `/${r.name}` === ref.name; // a deleted object has no name any more
     }
   });
   if (!row) throw new ShmscopeError(text, 'no such segment (removed, or never existed)', 'ENOENT');

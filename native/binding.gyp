@@ -11,7 +11,8 @@
         "src/channel_reader.cc",
         "src/channel_presence.cc",
         "src/channel_segment.cc",
-        "src/channel_binding.cc"
+        "src/channel_binding.cc",
+        "src/process_exit.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": [

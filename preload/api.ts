@@ -24,12 +24,12 @@
 //   Uint8Array values travel as {"$bytes": "<base64>"} (preload/wire.ts encodes/decodes them).
 //   Host must be 127.0.0.1:PORT or localhost:PORT; Origin, when sent, the same origin.
 //   Anything else is refused with HTTP 403 (and the WebSocket upgrade likewise).
-import type { Attacher, Limits, PosixRow, ScanResult as ScannerResult, SegmentRow as ScannerRow, SysvRow } from '../main/scan/types';
+import type { Attacher, KernelNumber, Limits, Mapping, PosixRow, ScanResult as ScannerResult, SegmentRow as ScannerRow, SysvRow, UnreadableProcess } from '../main/scan/types';
 import { bool, bytes, ContractError, int, literal, object, optional, str, union, type Validator } from './validate';
 
 export { ContractError };
 
-export type { Attacher, Limits, PosixRow, SysvRow };
+export type { Attacher, KernelNumber, Limits, Mapping, PosixRow, SysvRow, UnreadableProcess };
 
 /** A scanner row, plus the chat room it holds when the segment is a shmscope chat room.
  *  roomUnknown: its key lies in the rooms' block but its header could not be read without

@@ -8,7 +8,11 @@ import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
 await build({
-  entryPoints: { 'faults/main': 'test/faults/main.ts', 'main/cli': 'main/cli.ts' },
+  entryPoints: {
+    'faults/main': 'test/faults/main.ts', 'main/cli': 'main/cli.ts',
+    // the scanner's /proc worker, beside each bundle that scans (main/scan/maps-thread.ts)
+    'faults/maps-worker': 'main/scan/maps-worker.ts', 'main/maps-worker': 'main/scan/maps-worker.ts',
+  },
   absWorkingDir: root,
   outdir: 'out',
   bundle: true,

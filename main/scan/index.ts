@@ -1,30 +1,74 @@
 // The scanner: every SysV and POSIX shared memory segment, with the processes that map it.
-import { scanMaps, posixKey, processInfo, type ProcessInfo, type Range } from './maps';
-import { readPosixSegments } from './posix';
-import { readSysvSegments } from './sysv';
-import type { Attacher, PosixRow, ScanResult, SegmentRow, SysvRow } from './types';
+import { statSync } from 'node:fs';
+import { escapePosixName } from '../segments/posix-name';
+import { devToken, posixKey, processInfo, type DeletedStat, type ProcessInfo, type Range } from './maps';
+import { prepareMapsWalker, scanMapsBounded, type BoundedScanOptions } from './maps-thread';
+import { POSIX_SHM_DIR, readPosixSegments } from './posix';
+import { formatPerms, readSysvSegments } from './sysv';
+import type { Attacher, Mapping, PosixRow, ScanResult, SegmentRow, SysvRow } from './types';
 import { nameLookup, type NameLookup } from './users';
 
-export type { Attacher, Limits, PosixRow, ScanResult, SegmentRow, SysvRow } from './types';
+export type { Attacher, Limits, Mapping, PosixRow, ScanResult, SegmentRow, SysvRow, UnreadableProcess } from './types';
 export { scanLimits } from './limits';
 
+function toMapping(range: Range): Mapping {
+  return { start: range.start, end: range.end, access: range.writable ? 'rw' : 'ro' };
+}
+
 function toAttacher(pid: number, info: ProcessInfo, ranges: readonly Range[], names: NameLookup): Attacher {
-  // One attacher per process, even when it maps the segment in several ranges (attached twice, or a
-  // mapping split by mprotect): attach counts are per process. We report the first range, and 'rw'
-  // if any of the ranges is writable.
-  const first = ranges[0]!;
+  // One attacher per process, with every range it maps the segment at (attach counts are per process).
+  const mappings = ranges.map(toMapping);
+  const first = mappings[0]!;
   return {
     pid,
     command: info.command,
     uid: info.uid,
     user: info.uid < 0 ? '' : names.user(info.uid),
-    access: ranges.some((r) => r.writable) ? 'rw' : 'ro',
+    access: first.access,
     start: first.start,
     end: first.end,
+    mappings,
   };
 }
 
-export function scanSegments(): ScanResult {
+/** devToken() of the filesystem on /dev/shm, or null without one. */
+function shmDevice(): string | null {
+  try {
+    return devToken(statSync(POSIX_SHM_DIR).dev);
+  } catch {
+    return null;
+  }
+}
+
+/** A row for an object unlinked while mapped: what map_files told us, else what the mappings show. */
+function deletedRow(key: string, name: Uint8Array, ranges: readonly Range[], st: DeletedStat | undefined, names: NameLookup): PosixRow {
+  const [dev, ino] = key.split(' ') as [string, string];
+  const largest = Math.max(...ranges.map((r) => Number(BigInt(r.end) - BigInt(r.start))));
+  return {
+    kind: 'posix',
+    ref: `posix-deleted:${dev}:${ino}`,
+    key: null,
+    id: null,
+    name: escapePosixName(name),
+    deleted: true,
+    size: st?.size ?? largest,
+    perms: st === undefined ? '?' : formatPerms(st.mode),
+    mode: st?.mode ?? 0,
+    uid: st?.uid ?? -1,
+    gid: st?.gid ?? -1,
+    owner: st === undefined ? '?' : names.user(st.uid),
+    group: st === undefined ? '?' : names.group(st.gid),
+    nattch: 0,
+    attachers: [],
+    unreadableProcesses: 0,
+    cpid: null,
+    lpid: null,
+    mtime: st === undefined ? 0 : Math.floor(st.mtimeMs),
+  };
+}
+
+export function scanSegments(options: BoundedScanOptions = {}): ScanResult {
+  prepareMapsWalker();
   const names = nameLookup();
   const sysv: SysvRow[] = readSysvSegments(names).sort((a, b) => a.id - b.id);
   const posixEntries = readPosixSegments(names);
@@ -32,8 +76,10 @@ export function scanSegments(): ScanResult {
 
   const sysvById = new Map<number, SysvRow>(sysv.map((row) => [row.id, row]));
   const posixByKey = new Map<string, PosixRow>(posixEntries.map((e) => [posixKey(e.dev, e.ino), e.row]));
-  const maps = scanMaps({ sysvIds: new Set(sysvById.keys()), posixKeys: new Set(posixByKey.keys()) });
+  const targets = { sysvIds: new Set(sysvById.keys()), posixKeys: new Set(posixByKey.keys()), shmDev: shmDevice() };
+  const maps = scanMapsBounded(targets, options);
 
+  const deletedByKey = new Map<string, PosixRow>();
   const sysvRanges = new Map<number, number>(); // shmid → mapped ranges seen (the kernel's nattch counts ranges)
   for (const proc of maps.processes) {
     const info = processInfo(proc.pid);
@@ -45,16 +91,32 @@ export function scanSegments(): ScanResult {
     for (const [key, ranges] of proc.posix) {
       posixByKey.get(key)!.attachers.push(toAttacher(proc.pid, info, ranges, names));
     }
+    for (const [key, { name, ranges }] of proc.deleted) {
+      let row = deletedByKey.get(key);
+      if (row === undefined) {
+        row = deletedRow(key, name, ranges, maps.deletedStats.get(key), names);
+        deletedByKey.set(key, row);
+      } else if (!maps.deletedStats.has(key)) {
+        row.size = Math.max(row.size, ...ranges.map((r) => Number(BigInt(r.end) - BigInt(r.start))));
+      }
+      row.attachers.push(toAttacher(proc.pid, info, ranges, names));
+    }
   }
 
   for (const row of sysv) {
     // If the mappings we saw explain every attach the kernel counts, nobody unreadable can hold it.
     row.unreadableProcesses = (sysvRanges.get(row.id) ?? 0) >= row.nattch ? 0 : maps.unreadableProcesses;
   }
-  for (const row of posix) {
+  const deleted = [...deletedByKey.values()].sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
+  for (const row of [...posix, ...deleted]) {
     row.nattch = row.attachers.length;
     row.unreadableProcesses = maps.unreadableProcesses;
   }
-  const segments: SegmentRow[] = [...sysv, ...posix];
-  return { segments, unreadableProcesses: maps.unreadableProcesses, scannedProcesses: maps.scannedProcesses };
+  const segments: SegmentRow[] = [...sysv, ...posix, ...deleted];
+  return {
+    segments,
+    unreadableProcesses: maps.unreadableProcesses,
+    unreadable: maps.unreadable,
+    scannedProcesses: maps.scannedProcesses,
+  };
 }

@@ -2,18 +2,33 @@
 import { readFileSync } from 'node:fs';
 import { readPosixSegments } from './posix';
 import { readSysvSegments } from './sysv';
-import type { Limits, PosixRow, SysvRow } from './types';
+import type { KernelNumber, Limits, PosixRow, SysvRow } from './types';
 import type { NameLookup } from './users';
 
 const noNames: NameLookup = { user: String, group: String };
 
-function readNumber(path: string): number {
+/** Digits as a number when that is exact, else as the string itself (see KernelNumber). */
+export function kernelNumber(digits: string): KernelNumber {
+  if (!/^\d+$/.test(digits)) return NaN;
+  const value = Number(digits);
+  return Number.isSafeInteger(value) ? value : digits.replace(/^0+(?=\d)/, '');
+}
+
+function readNumber(path: string): KernelNumber {
   try {
-    // Defaults such as shmmax = 18446744073692774399 exceed 2^53 and come back rounded.
-    return Number(readFileSync(path, 'latin1').trim());
+    // Defaults such as shmmax = 18446744073692774399 exceed 2^53: a double would round them.
+    return kernelNumber(readFileSync(path, 'latin1').trim());
   } catch {
     return NaN;
   }
+}
+
+/**
+ * The kernel's "no limit" for shmmax/shmall is ULONG_MAX - 2^24 (include/uapi/linux/shm.h), far past
+ * any memory: like the UI, call anything from 2^52 up unlimited.
+ */
+export function isUnlimited(value: KernelNumber): boolean {
+  return BigInt(typeof value === 'string' ? value : Number.isFinite(value) ? value : 0) >= 2n ** 52n;
 }
 
 let pageSize: number | undefined;

@@ -8,10 +8,18 @@
 //    prefix + inode, and require the process to be in our IPC namespace (shmids are per namespace).
 //  - POSIX: match the device and inode of the /dev/shm file, whatever path the process sees
 //    (so "(deleted)" and other mounts of the same tmpfs count too).
-import { readdirSync, readlinkSync } from 'node:fs';
-import { errnoCode, isGone, readShared } from './fsutil';
+//  - Deleted POSIX: a mapping on /dev/shm's filesystem whose file is no longer in /dev/shm
+//    (shm_unlink'ed while mapped): the path ends in " (deleted)"; we keep its name and identity.
+// This module is also the entry of the worker that walks /proc (maps-worker.ts), which Node loads
+// without a bundler: relative imports here carry their .ts extension.
+import { readdirSync, readlinkSync, statSync } from 'node:fs';
+import { errnoCode, isGone, readShared } from './fsutil.ts';
+import type { UnreadableProcess } from './types';
 
 export interface Range { start: string; end: string; writable: boolean }
+
+/** An unlinked /dev/shm object one process maps: its last name (bytes) and the ranges. */
+export interface DeletedMatch { name: Uint8Array; ranges: Range[] }
 
 /** What one process maps of the segments we are looking for. */
 export interface ProcessMatches {
@@ -20,12 +28,20 @@ export interface ProcessMatches {
   sysv: Map<number, Range[]>;
   /** "major:minor inode" → ranges (see posixKey) */
   posix: Map<string, Range[]>;
+  /** "major:minor inode" → unlinked /dev/shm objects this process still maps */
+  deleted: Map<string, DeletedMatch>;
 }
+
+/** stat() of an unlinked object through /proc/PID/map_files (root only). */
+export interface DeletedStat { size: number; mode: number; uid: number; gid: number; mtimeMs: number }
 
 export interface MapsScan {
   processes: ProcessMatches[];
   scannedProcesses: number;
   unreadableProcesses: number;
+  unreadable: UnreadableProcess[];
+  /** posixKey → stat of an unlinked object, where /proc/PID/map_files let us see it. */
+  deletedStats: Map<string, DeletedStat>;
 }
 
 export interface MapsTargets {
@@ -33,6 +49,8 @@ export interface MapsTargets {
   sysvIds: ReadonlySet<number>;
   /** posixKey(dev, ino) of every /dev/shm object */
   posixKeys: ReadonlySet<string>;
+  /** devToken() of the filesystem mounted on /dev/shm (null if there is none): its unlinked files are found too */
+  shmDev: string | null;
 }
 
 /** The device as /proc/PID/maps prints it: "%02x:%02x" of major and minor. */
@@ -52,6 +70,8 @@ interface Line { range: Range; dev: string; inode: number; pathStart: number; li
 const NL = 10;
 const SPACE = 32;
 const SYSV = Buffer.from('/SYSV', 'latin1');
+const DELETED = Buffer.from(' (deleted)', 'latin1');
+const SEM_PREFIX = Buffer.from('sem.', 'latin1');
 
 /** Parses the maps line that contains byte `at`. */
 function lineAt(buf: Buffer, at: number): Line | null {
@@ -87,10 +107,19 @@ function add<K>(map: Map<K, Range[]>, key: K, range: Range): void {
   if (list) list.push(range); else map.set(key, [range]);
 }
 
-/** Finds our targets in the bytes of one maps file. posixDevs: devToken()s of the POSIX targets. */
+/** The last name of an unlinked /dev/shm file from its maps path ".../NAME (deleted)"; null for anything else (sem.*). */
+function deletedName(maps: Buffer, line: Line): Uint8Array | null {
+  const end = line.lineEnd - DELETED.length;
+  if (end <= line.pathStart || !maps.subarray(end, line.lineEnd).equals(DELETED)) return null;
+  const name = maps.subarray(maps.lastIndexOf(0x2f, end - 1) + 1, end); // after the last '/'
+  if (name.length === 0 || name.subarray(0, SEM_PREFIX.length).equals(SEM_PREFIX)) return null; // POSIX semaphores
+  return Uint8Array.from(name);
+}
+
+/** Finds our targets in the bytes of one maps file. posixDevs: devToken()s of the POSIX targets and of targets.shmDev. */
 export function matchMaps(pid: number, maps: Buffer, targets: MapsTargets, posixDevs: readonly string[]): ProcessMatches | null {
   let found: ProcessMatches | null = null;
-  const matches = (): ProcessMatches => (found ??= { pid, sysv: new Map(), posix: new Map() });
+  const matches = (): ProcessMatches => (found ??= { pid, sysv: new Map(), posix: new Map(), deleted: new Map() });
 
   if (targets.sysvIds.size > 0) {
     for (let at = maps.indexOf(SYSV); at !== -1;) {
@@ -107,12 +136,30 @@ export function matchMaps(pid: number, maps: Buffer, targets: MapsTargets, posix
     for (let at = maps.indexOf(token); at !== -1;) {
       const line = lineAt(maps, at);
       if (line === null) break;
-      const key = `${dev} ${line.inode}`;
-      if (line.dev === dev && targets.posixKeys.has(key)) add(matches().posix, key, line.range);
+      if (line.dev === dev) {
+        const key = `${dev} ${line.inode}`;
+        if (targets.posixKeys.has(key)) {
+          add(matches().posix, key, line.range);
+        } else if (dev === targets.shmDev) {
+          const name = deletedName(maps, line);
+          if (name !== null) {
+            const deleted = matches().deleted;
+            const entry = deleted.get(key);
+            if (entry) entry.ranges.push(line.range); else deleted.set(key, { name, ranges: [line.range] });
+          }
+        }
+      }
       at = maps.indexOf(token, line.lineEnd);
     }
   }
   return found;
+}
+
+/** The devices to look for in maps lines: those of the POSIX targets and /dev/shm's. */
+export function posixDevices(targets: MapsTargets): string[] {
+  const devs = new Set([...targets.posixKeys].map((k) => k.slice(0, k.indexOf(' '))));
+  if (targets.shmDev !== null) devs.add(targets.shmDev);
+  return [...devs];
 }
 
 let ownIpcNamespace: string | null | undefined;
@@ -125,24 +172,69 @@ function ipcNamespace(pid: number | 'self'): string | null {
   }
 }
 
-/** Reads /proc/PID/maps of every process once. */
-export function scanMaps(targets: MapsTargets): MapsScan {
-  const posixDevs = [...new Set([...targets.posixKeys].map((k) => k.slice(0, k.indexOf(' '))))];
-  const result: MapsScan = { processes: [], scannedProcesses: 0, unreadableProcesses: 0 };
+/** /proc/PID/comm without its newline; '' if it cannot be read. Never needs the process's memory lock. */
+export function commOf(pid: number): string {
+  try {
+    const comm = readShared(`/proc/${pid}/comm`);
+    return comm.toString('utf8', 0, comm[comm.length - 1] === NL ? comm.length - 1 : comm.length);
+  } catch {
+    return '';
+  }
+}
+
+/** How the walk reports where it is, so a caller on another thread can tell a stuck read. */
+export interface WalkHooks {
+  /** Called around every read that takes the memory lock of process `pid`. */
+  beforeRead(pid: number): void;
+  afterRead(): void;
+  /** Pids not to read (their read is known to hang): reported as unreadable with reason 'timeout'. */
+  skip: ReadonlySet<number>;
+  /** Test seam: read this file instead of /proc/PID/maps for these pids (a FIFO stands for a read that blocks). */
+  mapsPaths?: ReadonlyMap<number, string>;
+}
+
+/** "0x7f0000001000" → "7f0000001000" as /proc/PID/map_files names it (%lx, no padding). */
+function mapFilesName(range: Range): string {
+  return `${BigInt(range.start).toString(16)}-${BigInt(range.end).toString(16)}`;
+}
+
+/** Size, mode and owner of an unlinked object, through the mapping's /proc/PID/map_files entry (needs CAP_SYS_ADMIN). */
+function statDeleted(pid: number, range: Range): DeletedStat | null {
+  try {
+    const st = statSync(`/proc/${pid}/map_files/${mapFilesName(range)}`);
+    return { size: st.size, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtimeMs: st.mtimeMs };
+  } catch {
+    return null;
+  }
+}
+
+/** Reads /proc/PID/maps of every process once. Runs on the maps worker thread (see maps-thread.ts). */
+export function walkMaps(targets: MapsTargets, hooks: WalkHooks): MapsScan {
+  const posixDevs = posixDevices(targets);
+  const result: MapsScan = { processes: [], scannedProcesses: 0, unreadableProcesses: 0, unreadable: [], deletedStats: new Map() };
   ownIpcNamespace ??= ipcNamespace('self');
   for (const entry of readdirSync('/proc')) {
     const c = entry.charCodeAt(0);
     if (c < 48 || c > 57) continue;
     const pid = Number(entry);
+    if (hooks.skip.has(pid)) {
+      result.unreadableProcesses++;
+      result.unreadable.push({ pid, command: commOf(pid), reason: 'timeout' });
+      continue;
+    }
     let maps: Buffer;
     try {
-      maps = readShared(`/proc/${entry}/maps`);
+      hooks.beforeRead(pid);
+      maps = readShared(hooks.mapsPaths?.get(pid) ?? `/proc/${entry}/maps`);
     } catch (err) {
+      hooks.afterRead();
       const code = errnoCode(err);
       if (isGone(code)) continue;
       result.unreadableProcesses++; // EACCES (ptrace access check), or anything else we cannot explain
+      result.unreadable.push({ pid, command: commOf(pid), reason: code ?? 'EIO' });
       continue;
     }
+    hooks.afterRead();
     result.scannedProcesses++;
     const found = matchMaps(pid, maps, targets, posixDevs);
     if (found === null) continue;
@@ -150,7 +242,14 @@ export function scanMaps(targets: MapsTargets): MapsScan {
       const ns = ipcNamespace(pid);
       if (ns !== null && ns !== ownIpcNamespace) found.sysv.clear(); // same shmid, other namespace's segment
     }
-    if (found.sysv.size > 0 || found.posix.size > 0) result.processes.push(found);
+    for (const [key, { ranges }] of found.deleted) {
+      if (result.deletedStats.has(key)) continue;
+      hooks.beforeRead(pid); // map_files takes the same lock as maps
+      const st = statDeleted(pid, ranges[0]!);
+      hooks.afterRead();
+      if (st !== null) result.deletedStats.set(key, st);
+    }
+    if (found.sysv.size > 0 || found.posix.size > 0 || found.deleted.size > 0) result.processes.push(found);
   }
   return result;
 }
@@ -179,10 +278,7 @@ export function processInfo(pid: number): ProcessInfo | null {
       while (status[i] === 9 || status[i] === SPACE) i++;
       for (uid = 0; status[i]! >= 48 && status[i]! <= 57; i++) uid = uid * 10 + (status[i]! - 48);
     }
-    if (escaped) {
-      const comm = readShared(`/proc/${pid}/comm`);
-      command = comm.toString('utf8', 0, comm[comm.length - 1] === NL ? comm.length - 1 : comm.length);
-    }
+    if (escaped) command = commOf(pid);
     return { command, uid };
   } catch (err) {
     if (isGone(errnoCode(err))) return null;

@@ -1,7 +1,18 @@
 // The scanner's public row types (re-exported by index.ts). Plain data: safe to JSON.stringify
 // and to send over any transport.
 
-/** One process that maps a segment. One entry per process, even if it maps the segment in several ranges. */
+/** One mapping of a segment in a process's address space (a line of /proc/PID/maps). */
+export interface Mapping {
+  /** '0x7f..' (start inclusive, end exclusive). */
+  start: string;
+  end: string;
+  access: 'ro' | 'rw';
+}
+
+/**
+ * One process that maps a segment. One entry per process; `mappings` lists every range it maps
+ * the segment at (attached twice, once read-only and once read-write, gives two).
+ */
 export interface Attacher {
   pid: number;
   /** /proc/PID/comm */
@@ -10,11 +21,13 @@ export interface Attacher {
   uid: number;
   /** User name for uid, or the uid as a string when /etc/passwd has no entry. */
   user: string;
-  /** 'rw' if any of the process's ranges of this segment is writable. */
+  /** Access of the first mapping (see `mappings` for all of them). */
   access: 'ro' | 'rw';
-  /** First mapped range of this segment in the process, as '0x7f..' (start inclusive, end exclusive). */
+  /** Range of the first mapping, as '0x7f..' (start inclusive, end exclusive). */
   start: string;
   end: string;
+  /** Every mapping of the segment in this process, in address order. */
+  mappings: Mapping[];
   /** This process is shmscope itself (the viewer's own attachment, e.g. for the hex view); set by the service. */
   self?: true;
 }
@@ -68,11 +81,21 @@ export interface SysvRow extends RowBase {
 
 export interface PosixRow extends RowBase {
   kind: 'posix';
-  ref: `posix:${string}`;
+  /**
+   * posix:NAME with NAME escaped by escapePosixName (main/segments/posix-name.ts); for an object
+   * unlinked while still mapped, posix-deleted:DEV:INO (DEV as /proc/PID/maps prints it, "00:1a").
+   */
+  ref: `posix:${string}` | `posix-deleted:${string}`;
   key: null;
   id: null;
-  /** Without the leading slash, as in /dev/shm. */
+  /** Without the leading slash, escaped by escapePosixName; for a deleted object, its last name. */
   name: string;
+  /**
+   * Unlinked (shm_unlink) while processes still map it: found through their maps, not in /dev/shm.
+   * Size, mode and owner come from /proc/PID/map_files when we may stat it (root); otherwise the
+   * size is the largest mapping, mode 0, uid/gid -1 and owner/group '?'.
+   */
+  deleted?: boolean;
   cpid: null;
   lpid: null;
   /** Milliseconds since the epoch. */
@@ -81,21 +104,38 @@ export interface PosixRow extends RowBase {
 
 export type SegmentRow = SysvRow | PosixRow;
 
+/** A process whose /proc/PID/maps we could not read. */
+export interface UnreadableProcess {
+  pid: number;
+  /** /proc/PID/comm ('' if that could not be read either). */
+  command: string;
+  /** 'timeout' (the read did not answer in time: see main/scan/maps-thread.ts) or an errno code such as 'EACCES'. */
+  reason: string;
+}
+
 export interface ScanResult {
   segments: SegmentRow[];
-  /** Processes whose /proc/PID/maps we were not allowed to read (counted, never guessed). */
+  /** Processes whose /proc/PID/maps we could not read (counted and named, never guessed). */
   unreadableProcesses: number;
+  /** Those processes, by pid. */
+  unreadable: UnreadableProcess[];
   /** Processes whose maps we did read. */
   scannedProcesses: number;
 }
 
+/**
+ * A kernel figure exactly: a number when it is a safe integer (at most 2^53 - 1), else its decimal
+ * digits as a string (the default shmmax, 18446744073692774399, does not fit a double).
+ */
+export type KernelNumber = number | string;
+
 export interface Limits {
-  /** Max bytes per segment (/proc/sys/kernel/shmmax). Very large defaults lose precision as a JS number. */
-  shmmax: number;
+  /** Max bytes per segment (/proc/sys/kernel/shmmax). */
+  shmmax: KernelNumber;
   /** Max total pages (/proc/sys/kernel/shmall). */
-  shmall: number;
+  shmall: KernelNumber;
   /** Max number of segments (/proc/sys/kernel/shmmni). */
-  shmmni: number;
+  shmmni: KernelNumber;
   pageSize: number;
   /** SysV segments that exist now. */
   segments: number;

@@ -3,6 +3,7 @@
 
 #include "channel_binding.h"
 #include "posix_segment.h"
+#include "process_exit.h"
 #include "sysv_segment.h"
 
 namespace shmscope {
@@ -11,6 +12,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitSysv(env, exports);
   InitPosix(env, exports);
   InitChannel(env, exports);
+  InitProcessExit(env, exports);
   return exports;
 }
 

@@ -33,7 +33,7 @@ export function kindLabel(row: SegmentRow): string {
 }
 
 export function statusText(row: SegmentRow): string {
-  if (row.kind !== 'sysv') return '';
+  if (row.kind !== 'sysv') return row.deleted === true ? 'deleted' : '';
   return [row.dest ? 'dest' : '', row.locked ? 'locked' : ''].filter(Boolean).join(' ');
 }
 
@@ -55,7 +55,7 @@ export const COLUMNS: readonly Column[] = [
   { id: 'perms', label: 'Perms', title: 'Permission bits (octal)', align: 'left', value: (r) => r.perms, text: (r) => r.perms },
   { id: 'owner', label: 'Owner', title: 'Owning user', align: 'left', value: (r) => r.owner, text: (r) => r.owner },
   { id: 'nattch', label: 'Attached', title: 'Number of attached processes', align: 'right', value: (r) => r.nattch, text: (r) => String(r.nattch) },
-  { id: 'status', label: 'Status', title: 'dest: marked for removal; locked: SHM_LOCK', align: 'left', value: statusText, text: statusText },
+  { id: 'status', label: 'Status', title: 'dest: marked for removal; locked: SHM_LOCK; deleted: unlinked while still mapped', align: 'left', value: statusText, text: statusText },
 ];
 
 export function columnById(id: string): Column | undefined {

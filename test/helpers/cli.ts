@@ -30,7 +30,7 @@ export const NOBODY = 65534;
 export function shmscopeAsNobody(args: string[]): CliResult {
   const dir = mkdtempSync(join(tmpdir(), 'shmscope-nobody-'));
   try {
-    for (const file of ['out/main/cli.js', 'native/build/Release/shmscope.node']) {
+    for (const file of ['out/main/cli.js', 'out/main/maps-worker.js', 'native/build/Release/shmscope.node']) {
       mkdirSync(join(dir, dirname(file)), { recursive: true });
       copyFileSync(join(root, file), join(dir, file));
     }

@@ -34,6 +34,14 @@ elif cmd == 'posix':  # /dev/shm/NAME ro|rw times
     fd = os.open(path, os.O_RDONLY if ro else os.O_RDWR)
     for _ in range(times):
         keep.append(mmap.mmap(fd, 0, mmap.MAP_SHARED, mmap.PROT_READ if ro else mmap.PROT_READ | mmap.PROT_WRITE))
+elif cmd == 'twice':  # shmid /dev/shm/NAME: attaches/maps each twice, read-only then read-write
+    shmid, path = int(sys.argv[2]), sys.argv[3]
+    for flags in (SHM_RDONLY, 0):
+        p = libc.shmat(shmid, None, flags)
+        if p is None or p == ctypes.c_void_p(-1).value: fail('shmat')
+    fd = os.open(path, os.O_RDWR)
+    for prot in (mmap.PROT_READ, mmap.PROT_READ | mmap.PROT_WRITE):
+        keep.append(mmap.mmap(fd, 0, mmap.MAP_SHARED, prot))
 elif cmd == 'mpshm':  # NAME size: multiprocessing.shared_memory creates and holds it
     from multiprocessing import shared_memory
     keep.append(shared_memory.SharedMemory(name=sys.argv[2], create=True, size=int(sys.argv[3])))

@@ -48,7 +48,7 @@ describe('no descriptor or mapping leaks', () => {
     const shmid = janitor.sysv(addon.sysvGet(uniqueSysvKey(), { create: true, exclusive: true, mode: 0o600, size: 4096 }));
     const posix = janitor.posix(uniquePosixName('leak-svc'));
     new addon.PosixSegment(posix, { create: true, exclusive: true, mode: 0o600, readOnly: false, size: 4096 }).close();
-    const service = createService({ transport: 'web', intervalMs: 60_000, scan: () => ({ segments: [], unreadableProcesses: 0, scannedProcesses: 0 }) });
+    const service = createService({ transport: 'web', intervalMs: 60_000, scan: () => ({ segments: [], unreadableProcesses: 0, unreadable: [], scannedProcesses: 0 }) });
     for (let round = 0; round < 5; round++) {
       const client = service.connect(() => {});
       for (const ref of [`sysv:${shmid}`, `posix:${posix}`]) {

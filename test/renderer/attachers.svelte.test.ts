@@ -1,12 +1,10 @@
-// The viewer's own attachment (made when no other process's mapping could be read) is named
-// as such, in the attachers list and in the attach count, so nobody mistakes it for a user;
-// and a room label that could not be read without attaching says so (room?).
+// The UI's segment details: every mapping of an attacher (issue 8 item 9), "N attachments in M
+// processes", and a deleted object's status (item 10). Rows as the scanner reports them for a
+// process that attached one SysV segment twice, read-only then read-write.
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import SegmentDetails from '../../renderer/components/SegmentDetails.svelte';
-import type { Attacher } from '../../preload/api';
-import { COLUMNS } from '../../renderer/lib/segments';
-import { sysvRow } from './fixtures';
+import { posixRow, sysvRow } from './fixtures';
 
 let target: HTMLElement;
 let component: ReturnType<typeof mount> | undefined;
@@ -20,29 +18,23 @@ afterEach(() => {
   target.remove();
 });
 
-const writer: Attacher = { pid: 10, command: 'writer', uid: 0, user: 'root', access: 'rw', start: '0x7f00', end: '0x7f10' };
-const viewer: Attacher = { pid: 20, command: 'shmscope', uid: 0, user: 'root', access: 'ro', start: '0x7e00', end: '0x7e10', self: true };
+const cells = (): string[][] => [...target.querySelectorAll('[data-testid="attacher-row"]')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? ''));
+const field = (label: string): string => target.querySelector(`[data-field="${label}"]`)?.textContent ?? '';
 
-test('marks this viewer in the attachers list and the attach count', () => {
-  component = mount(SegmentDetails, { target, props: { row: sysvRow(1, { nattch: 2, attachers: [writer, viewer] }) } });
+test('one row per mapping with its own access, and "2 attachments in 1 process"', () => {
+  const mappings = [{ start: '0x7f00', end: '0x7f10', access: 'ro' as const }, { start: '0x7f20', end: '0x7f30', access: 'rw' as const }];
+  const row = sysvRow(7, { nattch: 2, attachers: [{ pid: 10, command: 'twice', uid: 0, user: 'root', access: 'ro', start: '0x7f00', end: '0x7f10', mappings }] });
+  component = mount(SegmentDetails, { target, props: { row } });
   flushSync();
-  const rows = [...target.querySelectorAll<HTMLElement>('[data-testid="attacher-row"]')];
-  expect(rows.map((r) => [r.dataset['pid'], r.dataset['self'] ?? null])).toEqual([['10', null], ['20', 'true']]);
-  expect(rows[1]!.textContent).toContain('this viewer');
-  expect(rows[0]!.textContent).not.toContain('this viewer');
-  expect(target.querySelector('[data-field="Attached"]')!.textContent).toBe('2 (1 is this viewer)');
+  expect(cells()).toEqual([['10', 'twice', 'root', '0x7f00–0x7f10', 'ro'], ['10', 'twice', 'root', '0x7f20–0x7f30', 'rw']]);
+  expect(field('Attached')).toBe('2 attachments in 1 process');
 });
 
-test('says nothing of a viewer when it has not attached', () => {
-  component = mount(SegmentDetails, { target, props: { row: sysvRow(1, { nattch: 1, attachers: [writer] }) } });
+test('a POSIX object unlinked while mapped says deleted and has no /dev/shm path', () => {
+  const row = posixRow('gone', { ref: 'posix-deleted:00:1a:42', deleted: true, nattch: 1 });
+  component = mount(SegmentDetails, { target, props: { row } });
   flushSync();
-  expect(target.textContent).not.toContain('this viewer');
-  expect(target.querySelector('[data-field="Attached"]')!.textContent).toBe('1');
-});
-
-test('a rooms\'-block segment whose header could not be read without attaching shows as room?', () => {
-  const name = COLUMNS.find((c) => c.id === 'name')!;
-  expect(name.text({ ...sysvRow(0x53000001), roomUnknown: true })).toBe('room? (0x53000001)');
-  expect(name.text({ ...sysvRow(0x53000001), room: 'lobby' })).toBe('lobby (0x53000001)');
-  expect(name.text(sysvRow(0x53000001))).toBe('0x53000001');
+  expect(field('Status')).toContain('deleted');
+  expect(field('Path')).toBe('');
+  expect(field('Attached')).toBe('0 processes');
 });

@@ -139,7 +139,7 @@ describe('ChatPanel', () => {
 
 describe('App over a fake contract', () => {
   test('lists segments, follows segmentsChanged, shows details and hex of the selection', async () => {
-    const fake = createFakeApi([sysvRow(1, { nattch: 1, attachers: [{ pid: 10, command: 'writer', uid: 0, user: 'root', access: 'rw', start: '0x7f00', end: '0x7f10' }], unreadableProcesses: 2 }), posixRow('demo', { size: 64 })]);
+    const fake = createFakeApi([sysvRow(1, { nattch: 1, attachers: [{ pid: 10, command: 'writer', uid: 0, user: 'root', access: 'rw', start: '0x7f00', end: '0x7f10', mappings: [{ access: 'rw', start: '0x7f00', end: '0x7f10' }] }], unreadableProcesses: 2 }), posixRow('demo', { size: 64 })]);
     fake.memory.set('posix:demo', Uint8Array.from({ length: 64 }, (_, i) => i));
     component = mount(App, { target, props: { api: fake.api } });
     await settle();
@@ -147,7 +147,7 @@ describe('App over a fake contract', () => {
     expect(fake.listenerCount('segmentsChanged')).toBe(1);
 
     // A scan from main: one new segment, one gone.
-    fake.emit('segmentsChanged', { segments: [posixRow('demo', { size: 64 }), posixRow('fresh')], unreadableProcesses: 0, scannedProcesses: 3 });
+    fake.emit('segmentsChanged', { segments: [posixRow('demo', { size: 64 }), posixRow('fresh')], unreadableProcesses: 0, unreadable: [], scannedProcesses: 3 });
     flushSync();
     expect(q('[data-ref="posix:fresh"]')!.dataset['state']).toBe('appeared');
     expect(q('[data-ref="sysv:1"]')!.dataset['state']).toBe('vanished');

@@ -27,7 +27,7 @@ export function createFakeApi(initial: SegmentRow[] = []): FakeApi {
   let nextSession = 1;
   let nextWatch = 1;
 
-  const scan = (): ScanResult => ({ segments: [...segments], unreadableProcesses: 0, scannedProcesses: 1 });
+  const scan = (): ScanResult => ({ segments: [...segments], unreadableProcesses: 0, unreadable: [], scannedProcesses: 1 });
   const bytesOf = (ref: string): Uint8Array => {
     let m = memory.get(ref);
     if (!m) {

@@ -16,7 +16,7 @@ const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u
 
 const NAME = 'adv-bidi-\u202Etxt.exe';
 const COMMAND = '\u001b]2;pwn\u0007\u2066';
-const attacher: Attacher = { pid: 77, command: COMMAND, uid: 65534, user: 'no\u200Fbody', access: 'rw', start: '0x1000', end: '0x2000' };
+const attacher: Attacher = { pid: 77, command: COMMAND, uid: 65534, user: 'no\u200Fbody', access: 'rw', start: '0x1000', end: '0x2000', mappings: [{ start: '0x1000', end: '0x2000', access: 'rw' }] };
 const row = posixRow(NAME, { owner: 'ev\u202Eil', attachers: [attacher] });
 
 let target: HTMLElement;

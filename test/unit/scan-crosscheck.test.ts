@@ -1,14 +1,14 @@
 // The scanner next to the standard tools (lsipc, ipcs, find) on the same segments, and run as an
 // unprivileged user to see how unreadable processes are counted.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Limits, scanLimits, scanSegments, type ScanResult, type SysvRow } from '../../main/scan/index';
 import { type Child, ipcmk, pyChild, removeSysv, stopAll } from '../helpers/python-children';
+import { bundleScanScript } from '../helpers/scan-bundle';
 
 const children: Child[] = [];
 const sysvIds: number[] = [];
@@ -85,8 +85,11 @@ describe('cross-check with lsipc', () => {
     const g = new Map(ls);
     expect(limits.shmmni).toBe(Number(g.get('SHMMNI')!.limit));
     expect(limits.segments).toBe(Number(g.get('SHMMNI')!.used));
-    expect(limits.shmall).toBe(Number(g.get('SHMALL')!.limit));
-    expect(limits.shmmax).toBe(Number(g.get('SHMMAX')!.limit));
+    // lsipc --json prints these as JSON numbers, which JSON.parse rounds: take its raw digits.
+    const raw = new Map(execFileSync('lsipc', ['-g', '-b', '--raw', '--noheadings', '-o', 'RESOURCE,LIMIT'], { encoding: 'utf8' })
+      .trim().split('\n').map((line) => line.split(' ') as [string, string]));
+    expect(String(limits.shmall)).toBe(raw.get('SHMALL'));
+    expect(String(limits.shmmax)).toBe(raw.get('SHMMAX'));
     // lsipc's SHMALL "used" is floor(sum of sizes / page size); the kernel (SHM_INFO shm_tot, which
     // shmall limits) counts whole pages per segment, as ipcs -u does: compare with that.
     const ipcsUse = () => execFileSync('ipcs', ['-mu'], { encoding: 'utf8' });
@@ -99,10 +102,10 @@ describe('cross-check with lsipc', () => {
 
   it('limits agree with ipcs -lm and page size with getconf; POSIX totals with find', () => {
     const ipcs = execFileSync('ipcs', ['-lm'], { encoding: 'utf8' });
-    const field = (label: string) => Number(new RegExp(`${label}\\s*=\\s*(\\d+)`).exec(ipcs)![1]);
+    const field = (label: string) => BigInt(new RegExp(`${label}\\s*=\\s*(\\d+)`).exec(ipcs)![1]!);
     const limits = scanLimits();
-    expect(limits.shmmni).toBe(field('max number of segments'));
-    expect(Math.floor(limits.shmmax / 1024)).toBe(field('max seg size \\(kbytes\\)'));
+    expect(BigInt(limits.shmmni)).toBe(field('max number of segments'));
+    expect(BigInt(limits.shmmax) / 1024n).toBe(field('max seg size \\(kbytes\\)'));
     expect(limits.pageSize).toBe(Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' })));
 
     const find = () => execFileSync('find', ['/dev/shm', '-maxdepth', '1', '-type', 'f', '!', '-name', 'sem.*', '-printf', '%s\\n'], { encoding: 'utf8' })
@@ -120,16 +123,8 @@ describe('as an unprivileged user', () => {
     const dir = mkdtempSync(join(tmpdir(), 'shmscope-scan-'));
     try {
       chmodSync(dir, 0o755);
-      const script = join(dir, 'scan.mjs');
-      await build({
-        stdin: {
-          contents: "import { scanSegments } from './main/scan/index'; process.stdout.write(JSON.stringify(scanSegments()));",
-          resolveDir: fileURLToPath(new URL('../..', import.meta.url)),
-          loader: 'ts',
-        },
-        bundle: true, platform: 'node', format: 'esm', outfile: script, logLevel: 'silent',
-      });
-      chmodSync(script, 0o644);
+      const script = await bundleScanScript(dir, "import { scanSegments } from './main/scan/index'; process.stdout.write(JSON.stringify(scanSegments()));");
+      for (const file of readdirSync(dir)) chmodSync(join(dir, file), 0o644);
 
       const id = newSysv(4096, '0644');
       const holder = await child('sysv', String(id), 'rw', '1'); // a root process: its maps are closed to nobody
@@ -145,6 +140,9 @@ describe('as an unprivileged user', () => {
       expect(row.attachers).toEqual([]);
       expect(result.unreadableProcesses).toBeGreaterThan(0);
       expect(row.unreadableProcesses).toBe(result.unreadableProcesses);
+      // ... and named: pid, command and why.
+      expect(result.unreadable).toContainEqual({ pid: holder.pid, command: 'python3', reason: 'EACCES' });
+      expect(result.unreadable.length).toBe(result.unreadableProcesses);
       expect(result.scannedProcesses).toBeGreaterThanOrEqual(1); // at least itself
 
       // As root the same segment is fully accounted for.

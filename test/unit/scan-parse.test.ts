@@ -48,7 +48,7 @@ describe('matchMaps', () => {
     '7ffc00000000-7ffc00021000 rw-p 00000000 00:00 0                          [stack]',
   ].join('\n') + '\n';
   const bytes = (text: string) => Buffer.from(text, 'latin1');
-  const targets = { sysvIds: new Set([5]), posixKeys: new Set([posixKey(shmDev, 42), posixKey(shmDev, 43)]) };
+  const targets = { sysvIds: new Set([5]), posixKeys: new Set([posixKey(shmDev, 42), posixKey(shmDev, 43)]), shmDev: null };
 
   it('finds SysV mappings by /SYSV path + inode and POSIX ones by device + inode', () => {
     const found = matchMaps(99, bytes(maps), targets, [devToken(shmDev)])!;

@@ -1,7 +1,14 @@
 import { scanLimits } from '../../scan';
+import { isUnlimited } from '../../scan/limits';
+import type { KernelNumber } from '../../scan/types';
 import type { Command } from '../command';
 import { flag } from '../values';
 import { humanSize } from '../table';
+
+/** " (unlimited)" after a figure that is the kernel's "no limit". */
+function unlimited(value: KernelNumber): string {
+  return isUnlimited(value) ? ' (unlimited)' : '';
+}
 
 export const limits: Command = {
   name: 'limits',
@@ -9,10 +16,12 @@ export const limits: Command = {
   help: `Usage: shmscope limits [--json]
 
 Shows the kernel's System V limits (shmmax, shmall, shmmni) next to what is in
-use now, and the POSIX objects in /dev/shm.
+use now, and the POSIX objects in /dev/shm. Limits are printed exactly as the
+kernel has them; the kernel's "no limit" defaults are also called unlimited.
 
 Options:
-  --json    print the figures as one JSON object
+  --json    print the figures as one JSON object; a figure above 2^53 - 1
+            (which a JSON number cannot carry exactly) is a string of digits
   -h, --help
 `,
   options: { json: { type: 'boolean' } },
@@ -24,8 +33,8 @@ Options:
     }
     const lines: [string, string][] = [
       ['SHMMNI', `${figures.segments} of ${figures.shmmni} segments in use`],
-      ['SHMALL', `${figures.pagesInUse} of ${figures.shmall} pages in use (page size ${figures.pageSize} bytes)`],
-      ['SHMMAX', `${figures.shmmax} bytes per segment at most (${humanSize(figures.shmmax)})`],
+      ['SHMALL', `${figures.pagesInUse} of ${figures.shmall} pages in use${unlimited(figures.shmall)} (page size ${figures.pageSize} bytes)`],
+      ['SHMMAX', `${figures.shmmax} bytes per segment at most (${isUnlimited(figures.shmmax) ? 'unlimited' : humanSize(Number(figures.shmmax))})`],
       ['POSIX', `${figures.posixObjects} objects in /dev/shm, ${figures.posixBytes} bytes (${humanSize(figures.posixBytes)})`],
     ];
     await output.out(lines.map(([label, value]) => `${label.padEnd(8)}${value}`).join('\n') + '\n');

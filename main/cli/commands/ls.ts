@@ -1,14 +1,22 @@
 import { labelRooms, type LabelledRow } from '../../chat';
 import { safeJson } from '../../format/terminal';
 import { scanSegments, type SegmentRow } from '../../scan';
+import { attachmentCount, attachmentSummary, unreadableNote } from '../attachments';
 import type { Command } from '../command';
 import { flag } from '../values';
-import { humanSize, plural, renderTable, type Column } from '../table';
+import { humanSize, renderTable, type Column } from '../table';
 
-/** What the STATUS column says: removal pending, locked in memory. */
+/** What the STATUS column says: removal pending, locked in memory, unlinked while mapped. */
 export function segmentStatus(row: SegmentRow): string {
-  if (row.kind !== 'sysv') return '';
+  if (row.kind !== 'sysv') return row.deleted === true ? 'deleted' : '';
   return [row.dest ? 'dest' : '', row.locked ? 'locked' : ''].filter(Boolean).join(',');
+}
+
+/** "python3[12] sh[13]"; with "3 attachments in 2 processes: " before it when a process maps it more than once. */
+function attachedBy(row: SegmentRow): string {
+  const who = row.attachers.map((a) => `${a.command}[${a.pid}]${a.mappings.length > 1 ? `x${a.mappings.length}` : ''}`).join(' ');
+  if (attachmentCount(row) === row.attachers.length) return who;
+  return who === '' ? attachmentSummary(row) : `${attachmentSummary(row)}: ${who}`;
 }
 
 function lsColumns(bytes: boolean): Column<LabelledRow>[] {
@@ -24,7 +32,7 @@ function lsColumns(bytes: boolean): Column<LabelledRow>[] {
     { header: 'CPID', value: (row) => (row.cpid === null ? '-' : String(row.cpid)), right: true },
     { header: 'LPID', value: (row) => (row.lpid === null ? '-' : String(row.lpid)), right: true },
     { header: 'STATUS', value: segmentStatus },
-    { header: 'ATTACHED BY', value: (row) => row.attachers.map((a) => `${a.command}[${a.pid}]`).join(' ') },
+    { header: 'ATTACHED BY', value: attachedBy },
   ];
 }
 
@@ -48,13 +56,12 @@ Options:
   async run(invocation, output) {
     const scan = labelRooms(scanSegments());
     if (flag(invocation, 'json')) {
-      await output.out(`${safeJson({ segments: scan.segments, unreadableProcesses: scan.unreadableProcesses }, 2)}\n`);
+      const { segments, unreadableProcesses, unreadable } = scan;
+      await output.out(`${safeJson({ segments, unreadableProcesses, unreadable }, 2)}\n`);
       return 0;
     }
     await output.out(renderTable(lsColumns(flag(invocation, 'bytes')), scan.segments));
-    if (scan.unreadableProcesses > 0) {
-      await output.out(`(${plural(scan.unreadableProcesses, 'process')} could not be read; what they map is not listed)\n`);
-    }
+    await output.out(unreadableNote(scan, 'what they map is not listed'));
     return 0;
   },
 };

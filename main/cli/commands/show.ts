@@ -2,8 +2,9 @@ import { lookAtRoom, type RoomLook } from '../../chat';
 import { native } from '../../native';
 import { ShmscopeError } from '../../errors';
 import { safeJson, visible } from '../../format/terminal';
-import { scanSegments, type Attacher, type SegmentRow } from '../../scan';
+import { scanSegments, type Attacher, type Mapping, type ScanResult, type SegmentRow } from '../../scan';
 import { formatRef, parseRef, type SegmentRef } from '../../segments';
+import { attachmentSummary, unreadableNote } from '../attachments';
 import type { Command } from '../command';
 import { flag, segmentRefArgument } from '../values';
 import { formatTime, humanSize, plural, renderTable, type Column } from '../table';
@@ -13,14 +14,21 @@ function matches(row: SegmentRow, ref: SegmentRef): boolean {
   switch (ref.kind) {
     case 'sysv': return row.kind === 'sysv' && row.id === ref.id;
     case 'key': return row.kind === 'sysv' && row.keyNumber === ref.key;
-    case 'posix': return row.kind === 'posix' && `/${row.name}` === ref.name;
+    case 'posix': return row.kind === 'posix' && row.deleted !== true && `/${row.name}` === ref.name; // a deleted object has no name any more
   }
 }
 
 /** The scanner's row for one reference, or an ENOENT error naming it. */
-export function findSegment(refText: string): SegmentRow {
+export function findSegment(refText: string, scan: ScanResult = scanSegments()): SegmentRow {
+  const segments = scan.segments;
+  // posix-deleted:DEV:INO (an unlinked object) exists only in the scan: match it as the scan spells it.
+  if (refText.startsWith('posix-deleted:')) {
+    const deleted = segments.find((candidate) => candidate.ref === refText);
+    if (deleted === undefined) throw new ShmscopeError(refText, 'no such segment (no process maps it any more)', 'ENOENT');
+    return deleted;
+  }
   const ref = parseRef(refText);
-  const row = scanSegments().segments.find((candidate) => matches(candidate, ref));
+  const row = segments.find((candidate) => matches(candidate, ref));
   if (row === undefined) throw new ShmscopeError(formatRef(ref), 'no such segment', 'ENOENT');
   return row;
 }
@@ -62,10 +70,11 @@ function fields(row: SegmentRow): [string, string][] {
     ['perms', row.perms],
     ['owner', `${row.owner} (uid ${row.uid})`],
     ['group', `${row.group} (gid ${row.gid})`],
-    ['attached', plural(row.nattch, 'process')],
+    ['attached', attachmentSummary(row)],
   ];
   if (row.kind === 'posix') {
-    return [...common, ['modified', formatTime(Math.floor(row.mtime / 1000))]];
+    const deleted: [string, string][] = row.deleted === true ? [['status', 'deleted (unlinked, still mapped)']] : [];
+    return [...common, ['modified', row.mtime === 0 ? 'unknown' : formatTime(Math.floor(row.mtime / 1000))], ...deleted];
   }
   return [
     ...common,
@@ -80,13 +89,20 @@ function fields(row: SegmentRow): [string, string][] {
   ];
 }
 
-const attacherColumns: Column<Attacher>[] = [
-  { header: 'PID', value: (a) => String(a.pid), right: true },
-  { header: 'COMMAND', value: (a) => a.command },
-  { header: 'USER', value: (a) => a.user },
-  { header: 'ACCESS', value: (a) => a.access },
-  { header: 'ADDRESS', value: (a) => `${a.start}-${a.end}` },
+/** One line per mapping, grouped by process. */
+interface MappingLine { attacher: Attacher; mapping: Mapping }
+
+const mappingColumns: Column<MappingLine>[] = [
+  { header: 'PID', value: (l) => String(l.attacher.pid), right: true },
+  { header: 'COMMAND', value: (l) => l.attacher.command },
+  { header: 'USER', value: (l) => l.attacher.user },
+  { header: 'ACCESS', value: (l) => l.mapping.access },
+  { header: 'ADDRESS', value: (l) => `${l.mapping.start}-${l.mapping.end}` },
 ];
+
+function mappingLines(row: SegmentRow): MappingLine[] {
+  return row.attachers.flatMap((attacher) => attacher.mappings.map((mapping) => ({ attacher, mapping })));
+}
 
 export const show: Command = {
   name: 'show',
@@ -94,7 +110,9 @@ export const show: Command = {
   help: `Usage: shmscope show REF [--json]
 
 REF is sysv:ID, key:0xHEX (or decimal), posix:NAME or room:NAME. For a chat
-room it also shows the room's name, message count and participants.
+room it also shows the room's name, message count and participants. A POSIX
+object unlinked while processes still map it is posix-deleted:DEV:INO, as ls
+lists it. Every mapping of the segment is one line, with its own access.
 
 Options:
   --json    print the segment as one JSON object
@@ -102,7 +120,8 @@ Options:
 `,
   options: { json: { type: 'boolean' } },
   async run(invocation, output) {
-    const row = findSegment(segmentRefArgument(invocation));
+    const scan = scanSegments();
+    const row = findSegment(segmentRefArgument(invocation), scan);
     const look = roomOf(row);
     if (flag(invocation, 'json')) {
       await output.out(`${safeJson({ ...row, ...roomJson(look) }, 2)}\n`);
@@ -111,9 +130,9 @@ Options:
     const lines = [...fields(row), ...roomFields(look)];
     const width = Math.max(...lines.map(([label]) => label.length));
     await output.out(lines.map(([label, value]) => `${`${label}:`.padEnd(width + 2)}${visible(value)}`).join('\n') + '\n\n');
-    await output.out(row.attachers.length === 0 ? 'No process maps it.\n' : renderTable(attacherColumns, row.attachers));
+    await output.out(row.attachers.length === 0 ? 'No process maps it.\n' : renderTable(mappingColumns, mappingLines(row)));
     if (row.unreadableProcesses > 0) {
-      await output.out(`(${plural(row.unreadableProcesses, 'process')} could not be read and may map it too)\n`);
+      await output.out(unreadableNote({ unreadableProcesses: row.unreadableProcesses, unreadable: scan.unreadable }, 'they may map it too'));
     }
     return 0;
   },
