@@ -77,9 +77,10 @@ it('a joiner that finds the page still all zeros waits for the creator, then joi
   const j = joiner(room);
   await j.ready;
   j.child.stdin!.write('go\n');
-  // The joiner has attached (or is about to) and sees zeros; now "initialise" in the
-  // creator's order: everything but the state word, then the state word.
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  // Once the joiner has attached it is looking at the zeros: now "initialise" in the
+  // creator's order, everything but the state word, then the state word.
+  for (let i = 0; i < 1000 && native().sysvStat(shmid).nattch === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  expect(native().sysvStat(shmid).nattch).toBe(1);
   const target = new (native().SysvAttachment)(shmid, false);
   try {
     const state = Buffer.from(image.subarray(OFF_STATE, OFF_STATE + 4));

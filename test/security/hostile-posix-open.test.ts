@@ -36,7 +36,10 @@ beforeAll(async () => {
         const client = service.connect((event, payload) => events.push({ event, payload }));
         const replies = [];
         for (const [method, ...args] of calls) {
-          if (method === 'sleep') { await new Promise((r) => setTimeout(r, args[0])); continue; }
+          if (method === 'untilWatchEnds') {  // the next ticks notice the swap; bounded, not timed
+            for (let i = 0; i < 500 && !events.some((e) => e.event === 'bytesChanged' && e.payload.error); i++) await new Promise((r) => setTimeout(r, 20));
+            continue;
+          }
           if (method === 'shell') { (await import('node:child_process')).execFileSync(args[0], args.slice(1)); continue; }
           replies.push(await client.call(method, args));
         }
@@ -114,7 +117,7 @@ describe('a FIFO in /dev/shm (made by another user)', () => {
     const { replies, errors } = service([
       ['watchRange', `posix:${name}`, 0, 16],
       ['shell', asNobody[0], ...asNobody.slice(1), 'sh', '-c', `rm -f '${path}' && mkfifo '${path}'`],
-      ['sleep', 200],
+      ['untilWatchEnds'],
       ['watchRange', `posix:${name}`, 0, 16],
     ]);
     expect(replies[0]).toMatchObject({ ok: true });
