@@ -105,12 +105,12 @@ it('a segment whose header stays all zeros is still refused (ECHANNEL) after the
   expect(error).toMatchObject({ code: 'ECHANNEL', message: expect.stringMatching(/not a usable channel: not a shmscope channel: its header stayed unwritten/) });
 });
 
-it('8 processes joining a fresh room at the same moment, under CPU load, all join (5 rooms)', async () => {
+it('8 processes joining a fresh room at the same moment, under CPU load, all join (20 rooms)', async () => {
   // Busy loops compete for the CPUs, so a creator is often preempted inside the window.
   const load = [0, 1].map(() => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
   for (const busy of load) children.add(busy);
   const failures: string[] = [];
-  for (let round = 0; round < 5; round++) {
+  for (let round = 0; round < 20; round++) {
     const room = uniqueRoom('stampede');
     const joiners = Array.from({ length: 8 }, () => joiner(room));
     try {
