@@ -212,6 +212,8 @@ class PosixSegment : public Napi::ObjectWrap<PosixSegment> {
 
   [[noreturn]] void ThrowOpenError(Napi::Env env, int err) {
     if (err == ELOOP) ThrowCodedError(env, "ELOOP", subject_, "is a symbolic link — refusing to follow it");
+    // glibc turns open()'s EISDIR into EINVAL, and the name itself was checked already.
+    if (err == EINVAL) ThrowCodedError(env, "ENOTREG", subject_, "not a regular file (a directory) — refusing to open it");
     ThrowOsError(env, err, subject_, "shm_open");
   }
 
