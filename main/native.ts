@@ -60,6 +60,8 @@ export interface PosixOpenOptions {
   readOnly: boolean;
   /** When creating: ftruncate to this size. */
   size?: number;
+  /** How errors name the object (e.g. "posix:bad\\xff"); default "posix:" + the name. */
+  subject?: string;
 }
 
 /** A copy-in/copy-out window on a segment. The addon never exposes mapped memory to JS. */
@@ -83,7 +85,8 @@ export interface SysvAttachment extends NativeMapping {
 /** shm_open() of one POSIX object, mapped MAP_SHARED. Reads and writes go through
  *  pread/pwrite on the descriptor, so a concurrent truncation gives an error, never SIGBUS. */
 export interface PosixSegmentHandle extends NativeMapping {
-  readonly name: string;
+  /** The name's bytes, with the leading slash. */
+  readonly name: Buffer;
   stat(): PosixStat;
   truncate(size: number): void;
 }
@@ -207,9 +210,12 @@ export interface NativeAddon {
   sysvStat(shmid: number): SysvStat;
   sysvRemove(shmid: number): void;
   SysvAttachment: new (shmid: number, readOnly: boolean) => SysvAttachment;
-  /** Name with the leading slash, e.g. "/demo". */
-  PosixSegment: new (name: string, options: PosixOpenOptions) => PosixSegmentHandle;
-  posixUnlink(name: string): void;
+  /** Name with the leading slash, e.g. "/demo": bytes (any, as in /dev/shm) or a string taken as UTF-8.
+   *  Opens only a regular file, never blocking and never following a symlink: code 'ENOTREG' for a
+   *  FIFO, directory, socket or device, 'ELOOP' for a symlink; 'ENAMETOOLONG' past 255 bytes after '/'. */
+  PosixSegment: new (name: string | Uint8Array, options: PosixOpenOptions) => PosixSegmentHandle;
+  /** shm_unlink; `subject` names the object in errors (default "posix:" + name). */
+  posixUnlink(name: string | Uint8Array, subject?: string): void;
   Channel: new (options: ChannelOpenOptions) => NativeChannel;
   /** Read-only look at a segment: its channel header and participants, or null if it is not a channel. */
   channelDescribe(shmid: number): ChannelDescription | null;

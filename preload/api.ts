@@ -136,7 +136,9 @@ export type MenuAction = 'createSegment' | 'joinChat' | 'refresh';
 
 // ── argument validators ─────────────────────────────────────────────────────────────────────
 
-const ref = str({ min: 1, max: 300, hint: 'must be a segment reference: sysv:ID, key:0xHEX or posix:NAME', pattern: /^(sysv|key|posix):./ });
+// A POSIX name is up to 255 bytes, and escaped (\xHH) up to 4 characters a byte: posix:/ + 1020.
+const MAX_POSIX_NAME_TEXT = 1 + 4 * 255;
+const ref = str({ min: 1, max: 'posix:'.length + MAX_POSIX_NAME_TEXT, hint: 'must be a segment reference: sysv:ID, key:0xHEX or posix:NAME', pattern: /^(sysv|key|posix):./ });
 const offset = int({ min: 0, max: MAX_OFFSET });
 const length = int({ min: 0, max: MAX_RANGE });
 const size = int({ min: 1, max: MAX_OFFSET });
@@ -159,7 +161,7 @@ const createRequest: Validator<CreateRequest> = union<CreateRequest>('kind', {
     size, mode, exclusive: bool,
   }),
   posix: object<Extract<CreateRequest, { kind: 'posix' }>>({
-    kind: literal('posix'), name: str({ min: 1, max: 256 }), size, mode, exclusive: bool,
+    kind: literal('posix'), name: str({ min: 1, max: MAX_POSIX_NAME_TEXT }), size, mode, exclusive: bool,
   }),
 });
 

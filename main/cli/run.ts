@@ -21,6 +21,7 @@ Commands:
 ${list}
 
 References: sysv:ID, key:0xHEX (or decimal), posix:NAME (leading slash optional).
+In NAME, \\\\ is a backslash and \\xHH one byte, as "shmscope ls" spells names that are not UTF-8.
 Run "shmscope <command> --help" for a command's options.
 `;
 }

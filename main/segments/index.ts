@@ -1,4 +1,4 @@
-export { formatKey, formatRef, normalizePosixName, parseRef, parseUnsigned, type SegmentRef } from './ref';
+export { formatKey, formatRef, normalizePosixName, parseRef, parseUnsigned, posixNameBytes, type SegmentRef } from './ref';
 export {
   createSegment, openSegment, removeSegment, resolveSysvId,
   type CreateRequest, type Created, type OpenOptions, type Segment, type SysvIdentity,

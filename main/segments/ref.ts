@@ -2,13 +2,14 @@
 // and room:NAME for the segment of a shmscope chat room.
 import { roomKey, roomNameProblem } from '../chat/naming';
 import { ShmscopeError } from '../errors';
+import { escapePosixName, MAX_POSIX_NAME_BYTES, unescapePosixName } from './posix-name';
 
 export type SegmentRef =
   | { kind: 'sysv'; id: number }
   | { kind: 'key'; key: number }
+  /** name: "/" + the canonical escaped spelling of the name's bytes (posix-name.ts), as listed;
+   *  posixNameBytes(name) gives the bytes that shm_open takes. */
   | { kind: 'posix'; name: string };
-
-const MAX_POSIX_NAME = 255;
 
 /** Parses an unsigned integer in decimal or 0x-hex, or returns undefined. */
 export function parseUnsigned(text: string): number | undefined {
@@ -23,18 +24,28 @@ export function parseUnsigned(text: string): number | undefined {
   return undefined;
 }
 
-/** A POSIX object name with exactly one leading slash, validated like shm_open wants it. */
+/** A POSIX object name (escaped spelling, with or without the leading slash) validated like
+ *  shm_open wants it, as "/" + its canonical escaped spelling. */
 export function normalizePosixName(name: string): string {
-  const withSlash = name.startsWith('/') ? name : `/${name}`;
-  const bare = withSlash.slice(1);
+  const subject = `posix:${name}`;
+  const bytes = unescapePosixName(name.startsWith('/') ? name.slice(1) : name);
+  if (!Buffer.isBuffer(bytes)) throw new ShmscopeError(subject, bytes.problem, 'EINVAL');
+  const bare = bytes.toString('latin1');  // byte-for-byte, only for the checks below
   if (bare.length === 0 || bare.includes('/') || bare === '.' || bare === '..' || bare.includes('\0')) {
-    throw new ShmscopeError(`posix:${name}`, 'a POSIX shared memory name is one path component without "/" (e.g. posix:demo)', 'EINVAL');
+    throw new ShmscopeError(subject, 'a POSIX shared memory name is one path component without "/" or NUL (e.g. posix:demo)', 'EINVAL');
   }
   // NAME_MAX counts bytes: 200 "é" are 400 bytes, too long for shm_open although 200 characters.
-  if (Buffer.byteLength(bare, 'utf8') > MAX_POSIX_NAME) {
-    throw new ShmscopeError(`posix:${name}`, `name is longer than ${MAX_POSIX_NAME} bytes`, 'ENAMETOOLONG');
+  if (bytes.length > MAX_POSIX_NAME_BYTES) {
+    throw new ShmscopeError(subject, `name is longer than ${MAX_POSIX_NAME_BYTES} bytes (it has ${bytes.length})`, 'ENAMETOOLONG');
   }
-  return withSlash;
+  return `/${escapePosixName(bytes)}`;
+}
+
+/** The bytes shm_open takes ("/" included) for a name normalizePosixName returned. */
+export function posixNameBytes(name: string): Buffer {
+  const bytes = unescapePosixName(name.slice(1));
+  if (!Buffer.isBuffer(bytes)) throw new ShmscopeError(`posix:${name.slice(1)}`, bytes.problem, 'EINVAL');
+  return Buffer.concat([Buffer.from('/'), bytes]);
 }
 
 export function parseRef(text: string): SegmentRef {

@@ -4,7 +4,7 @@ import { ShmscopeError } from '../errors';
 import { native, type NativeMapping } from '../native';
 import type { CreateRequest, Created, SysvIdentity } from '../../preload/api';
 import { borrowingDenied, openBorrowedSysv, type Holder } from './borrowed';
-import { formatKey, formatRef, normalizePosixName, type SegmentRef } from './ref';
+import { formatKey, formatRef, normalizePosixName, posixNameBytes, type SegmentRef } from './ref';
 
 // The request shapes are the contract's (preload/api.ts), so the UI, the CLI and this layer agree.
 export type { CreateRequest, Created, SysvIdentity };
@@ -37,8 +37,9 @@ export function resolveSysvId(ref: Extract<SegmentRef, { kind: 'sysv' | 'key' }>
 export function openSegment(ref: SegmentRef, options: OpenOptions = {}): Segment {
   const writable = options.writable ?? false;
   if (ref.kind === 'posix') {
-    const handle = new (native().PosixSegment)(ref.name, { create: false, exclusive: false, mode: 0, readOnly: !writable });
-    return wrap(formatRef(ref), 'posix', handle, writable);
+    const subject = formatRef(ref);
+    const handle = new (native().PosixSegment)(posixNameBytes(ref.name), { create: false, exclusive: false, mode: 0, readOnly: !writable, subject });
+    return wrap(subject, 'posix', handle, writable);
   }
   const shmid = resolveSysvId(ref);
   if (!writable && options.holders && !borrowingDenied()) {
@@ -70,11 +71,12 @@ export function createSegment(request: CreateRequest): Created {
   }
   if (request.kind === 'posix') {
     const name = normalizePosixName(request.name);
-    const handle = new (native().PosixSegment)(name, {
-      create: true, exclusive: request.exclusive, mode: request.mode, readOnly: false, size: request.size,
+    const ref = formatRef({ kind: 'posix', name });
+    const handle = new (native().PosixSegment)(posixNameBytes(name), {
+      create: true, exclusive: request.exclusive, mode: request.mode, readOnly: false, size: request.size, subject: ref,
     });
     handle.close();
-    return { ref: formatRef({ kind: 'posix', name }) };
+    return { ref };
   }
   const key = sysvKey(request.identity);
   const shmid = native().sysvGet(key, { create: true, exclusive: request.exclusive, mode: request.mode, size: request.size });
@@ -92,7 +94,7 @@ function sysvKey(identity: SysvIdentity): number {
 /** IPC_RMID for System V (the segment goes when the last process detaches), shm_unlink for POSIX. */
 export function removeSegment(ref: SegmentRef): string {
   if (ref.kind === 'posix') {
-    native().posixUnlink(ref.name);
+    native().posixUnlink(posixNameBytes(ref.name), formatRef(ref));
     return formatRef(ref);
   }
   const shmid = resolveSysvId(ref);

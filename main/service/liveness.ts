@@ -2,14 +2,17 @@
 // an unlinked POSIX object stays readable through our mapping, and a SysV segment marked
 // for removal (IPC_RMID) lives on until its last detach — which would be ours, so a watch
 // must let go of it rather than keep it alive.
-import { statSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { native } from '../native';
+import { posixNameBytes } from '../segments';
 
-/** What to compare later: the inode behind /dev/shm/NAME now (POSIX), or null (SysV). */
+/** What to compare later: the inode behind /dev/shm/NAME now (POSIX), or null (SysV).
+ *  lstat: a symlink swapped in for the object is a different object, never followed. */
 export function identity(ref: string): number | null {
   if (!ref.startsWith('posix:')) return null;
   try {
-    return statSync(`/dev/shm/${ref.slice('posix:'.length)}`).ino;
+    // ref is canonical (posix:ESCAPED): the path is the name's bytes, which need not be UTF-8.
+    return lstatSync(Buffer.concat([Buffer.from('/dev/shm'), posixNameBytes(`/${ref.slice('posix:'.length)}`)])).ino;
   } catch {
     return null;
   }

@@ -5,6 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <random>
@@ -117,11 +118,20 @@ void InitializeHeader(uint8_t* base, uint64_t size, std::string_view name, uint6
 Geometry ValidateHeader(const uint8_t* base, uint64_t size) {
   auto bad = [](const std::string& why) { return ChannelError("ECHANNEL", "not a shmscope channel: " + why); };
   if (size < kHeaderSize) throw bad("segment is smaller than the 4096-byte header");
+  // The state word first (acquire): once it reads READY, everything the creator wrote
+  // before it, the magic included, is visible.
+  const uint32_t state = __atomic_load_n(reinterpret_cast<const uint32_t*>(base + kOffState), __ATOMIC_ACQUIRE);
   char magic[8];
   for (size_t i = 0; i < 8; ++i) magic[i] = static_cast<char>(__atomic_load_n(base + i, __ATOMIC_RELAXED));
-  if (std::memcmp(magic, kMagic, 8) != 0) throw bad("bad magic");
-  const uint32_t state = __atomic_load_n(reinterpret_cast<const uint32_t*>(base + kOffState), __ATOMIC_ACQUIRE);
-  if (state == kStateInit || state == 0) throw ChannelError("EINIT", "channel is still being initialised");
+  const bool magicOk = std::memcmp(magic, kMagic, 8) == 0;
+  // A creator between shmget(IPC_EXCL) and InitializeHeader leaves the page all zeros,
+  // then writes the magic before the state: that is "still being initialised", not
+  // "not a channel". Any other magic is a foreign segment.
+  const bool magicUnwritten = std::all_of(magic, magic + 8, [](char c) { return c == 0; });
+  if ((state == kStateInit || state == 0) && (magicOk || magicUnwritten)) {
+    throw ChannelError("EINIT", "channel is still being initialised");
+  }
+  if (!magicOk) throw bad("bad magic");
   if (state != kStateReady) throw bad("bad state word");
   const uint32_t version = Load32(base, kOffVersion);
   if (version != kVersion) {

@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <functional>
 #include <atomic>
 #include <condition_variable>
 #include <memory>
@@ -258,14 +257,16 @@ class ChannelWrap : public Napi::ObjectWrap<ChannelWrap> {
       Rethrow(env, e, subject_);
     }
     key_ = opts.key;
-    // At environment teardown only the thread is stopped: N-API calls are off limits there.
-    cleanup_ = env.AddCleanupHook(std::function<void()>([this] { JoinThread(); }));
-    hooked_ = true;
+    // The hook's data is this object itself, so nothing is allocated for it and exactly one
+    // of two things happens: the hook runs at environment teardown (and unregisters itself
+    // by clearing hooked_), or close()/the destructor removes it first. (Napi::Env::CleanupHook
+    // owned a heap copy that both the run hook and Remove() freed: a double free at exit.)
+    if (napi_add_env_cleanup_hook(env, &ChannelWrap::AtTeardown, this) == napi_ok) hooked_ = true;
   }
 
   ~ChannelWrap() override {
     JoinThread();
-    if (hooked_) cleanup_.Remove(Env());
+    Unhook(Env());
   }
 
  private:
@@ -377,11 +378,24 @@ class ChannelWrap : public Napi::ObjectWrap<ChannelWrap> {
       core_.reset();
       att_.reset();
     }
-    if (hooked_) {
-      cleanup_.Remove(info.Env());
-      hooked_ = false;
-    }
+    Unhook(info.Env());
     return info.Env().Undefined();
+  }
+
+  // Environment teardown (process exit with the channel still open): N-API calls are off
+  // limits here. Stop the thread and leave the room, so others see us go at once rather
+  // than when they reap a dead pid; the segment is detached by the exit itself.
+  static void AtTeardown(void* data) {
+    auto* self = static_cast<ChannelWrap*>(data);
+    self->hooked_ = false;
+    self->JoinThread();
+    if (self->core_) self->core_->Leave();
+  }
+
+  void Unhook(napi_env env) {
+    if (!hooked_) return;
+    hooked_ = false;
+    napi_remove_env_cleanup_hook(env, &ChannelWrap::AtTeardown, this);
   }
 
   Napi::Value SetLowLatency(const Napi::CallbackInfo& info) {
@@ -605,7 +619,6 @@ class ChannelWrap : public Napi::ObjectWrap<ChannelWrap> {
   bool hooked_ = false;
   Napi::ThreadSafeFunction tsfn_;
   std::shared_ptr<Delivery> delivery_;
-  Napi::Env::CleanupHook<std::function<void()>> cleanup_;
 };
 
 // channelDescribe(shmid) -> {name, ringBytes, maxText, slots, messages, participants} | null

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <string>
 
 namespace shmscope::chan {
 namespace {
@@ -23,13 +24,20 @@ void SleepMs(int ms) {
   nanosleep(&ts, nullptr);
 }
 
-// Waits (bounded: ~1 s) while the creator is still filling in the header.
+// Waits (bounded: ~2 s) while the creator is still filling in the header: another
+// process may have won shmget(IPC_EXCL) and not yet run InitializeHeader (a preempted
+// creator on a loaded machine). A header that stays unwritten is refused after that.
 Geometry ValidateWhenReady(const uint8_t* base, uint64_t size) {
+  constexpr int kWaitMs = 2000;
   for (int waited = 0;; waited += 5) {
     try {
       return ValidateHeader(base, size);
     } catch (const ChannelError& e) {
-      if (e.code != "EINIT" || waited >= 1000) throw;
+      if (e.code != "EINIT") throw;
+      if (waited >= kWaitMs) {
+        throw ChannelError("ECHANNEL", "not a shmscope channel: its header stayed unwritten (no magic, no READY state) for " +
+                                           std::to_string(kWaitMs / 1000) + " s");
+      }
     }
     SleepMs(5);
   }
@@ -97,7 +105,7 @@ std::unique_ptr<Attachment> OpenChannelSegment(const OpenOptions& o) {
     try {
       a->geometry = ValidateWhenReady(a->base, a->size);
     } catch (const ChannelError& e) {
-      throw ChannelError(e.code == "EINIT" ? "ECHANNEL" : e.code,
+      throw ChannelError(e.code,
                          "key " + KeyText(o.key) + " is in use by a segment that is not a usable channel: " + e.what());
     }
     if (a->geometry.name != o.name) {

@@ -22,25 +22,54 @@
 namespace shmscope {
 namespace {
 
+// The longest name shm_open takes, counting the leading '/': NAME_MAX (255) bytes after
+// it, the rule main/segments/posix-name.ts (MAX_POSIX_NAME_BYTES) applies first.
+constexpr size_t kMaxNameWithSlash = 1 + 255;
+
 // The rules of shm_open(3) as glibc applies them, checked up front so the error
-// names the object: "/name", nothing else containing '/', 2..255 bytes.
-void ValidateName(Napi::Env env, const std::string& name) {
-  const std::string subject = "posix:" + name;
-  const bool valid = name.size() >= 2 && name.size() <= 255 && name[0] == '/' &&
-                     name.find('/', 1) == std::string::npos &&
+// names the object: "/name", nothing else containing '/', 1..255 bytes after the '/'.
+void ValidateName(Napi::Env env, const std::string& name, const std::string& subject) {
+  if (name.size() > kMaxNameWithSlash) {
+    ThrowCodedError(env, "ENAMETOOLONG", subject,
+                    "POSIX shared memory name is " + std::to_string(name.size() - 1) + " bytes long, longer than 255");
+  }
+  const bool valid = name.size() >= 2 && name[0] == '/' && name.find('/', 1) == std::string::npos &&
                      name.find('\0') == std::string::npos && name != "/." && name != "/..";
   if (!valid) {
     ThrowCodedError(env, "EINVAL", subject,
-                    "invalid POSIX shared memory name: it must start with '/', contain no other '/', "
-                    "and be 2 to 255 bytes long");
+                    "invalid POSIX shared memory name: it must start with '/', contain no other '/' or NUL, "
+                    "and have 1 to 255 bytes after the '/'");
   }
 }
 
-std::string NameArg(Napi::Env env, const Napi::Value& value) {
-  if (!value.IsString()) throw Napi::TypeError::New(env, "posix: name must be a string such as \"/demo\"");
-  std::string name = value.As<Napi::String>().Utf8Value();
-  ValidateName(env, name);
-  return name;
+// The name as bytes: a Buffer/Uint8Array (any bytes, as names in /dev/shm are), or a
+// string taken as UTF-8.
+std::string NameBytes(Napi::Env env, const Napi::Value& value) {
+  if (value.IsString()) return value.As<Napi::String>().Utf8Value();
+  if (value.IsTypedArray() && value.As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
+    Napi::Uint8Array bytes = value.As<Napi::Uint8Array>();
+    return std::string(reinterpret_cast<const char*>(bytes.Data()), bytes.ByteLength());
+  }
+  throw Napi::TypeError::New(env, "posix: name must be a string such as \"/demo\" or its bytes (a Buffer)");
+}
+
+// How errors name the object: the caller's spelling (the escaped posix:NAME for names
+// that are not printable UTF-8), else "posix:" + the name.
+std::string SubjectArg(Napi::Env env, const Napi::Value& value, const std::string& name) {
+  if (value.IsUndefined()) return "posix:" + name;
+  if (!value.IsString()) throw Napi::TypeError::New(env, "posix: subject must be a string");
+  return value.As<Napi::String>().Utf8Value();
+}
+
+// What a non-regular file in /dev/shm is, for the refusal.
+const char* FileKind(mode_t mode) {
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISLNK(mode)) return "a symbolic link";
+  return "not a plain file";
 }
 
 // Owns a file descriptor.
@@ -115,8 +144,9 @@ class PosixSegment : public Napi::ObjectWrap<PosixSegment> {
 
   explicit PosixSegment(const Napi::CallbackInfo& info) : Napi::ObjectWrap<PosixSegment>(info) {
     Napi::Env env = info.Env();
-    name_ = NameArg(env, info[0]);
-    subject_ = "posix:" + name_;
+    name_ = NameBytes(env, info[0]);
+    subject_ = info[1].IsObject() ? SubjectArg(env, info[1].As<Napi::Object>().Get("subject"), name_) : "posix:" + name_;
+    ValidateName(env, name_, subject_);
     Napi::Object options = OptionsArg(env, info[1], subject_);
     const bool create = BoolOption(env, options, "create", subject_, false);
     const bool exclusive = BoolOption(env, options, "exclusive", subject_, false);
@@ -153,20 +183,38 @@ class PosixSegment : public Napi::ObjectWrap<PosixSegment> {
   // shm_open; returns whether this call created the object. With create but not
   // exclusive it first tries O_EXCL so it knows, and only then sets mode and size:
   // an existing object that others use is never resized or chmod'ed by opening it.
+  // Anyone may put a FIFO or a symlink in /dev/shm under a name we are asked to open
+  // (or swap a watched object for one): opening never blocks (O_NONBLOCK: a FIFO
+  // with no writer would wait forever), never follows a link (O_NOFOLLOW), and only
+  // a regular file is kept.
   bool Open(Napi::Env env, bool create, bool exclusive, unsigned mode) {
-    const int access = readOnly_ ? O_RDONLY : O_RDWR;
+    const int flags = (readOnly_ ? O_RDONLY : O_RDWR) | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC;
     if (create) {
-      int fd = shm_open(name_.c_str(), access | O_CREAT | O_EXCL, mode);
+      int fd = shm_open(name_.c_str(), flags | O_CREAT | O_EXCL, mode);
       if (fd >= 0) {
         fd_.Reset(fd);
         return true;
       }
-      if (errno != EEXIST || exclusive) ThrowOsError(env, errno, subject_, "shm_open");
+      if (errno != EEXIST || exclusive) ThrowOpenError(env, errno);
     }
-    int fd = shm_open(name_.c_str(), access, 0);
-    if (fd < 0) ThrowOsError(env, errno, subject_, "shm_open");
+    int fd = shm_open(name_.c_str(), flags, 0);
+    if (fd < 0) ThrowOpenError(env, errno);
     fd_.Reset(fd);
+    struct stat st {};
+    if (fstat(fd_.get(), &st) != 0) ThrowOsError(env, errno, subject_, "fstat");
+    if (!S_ISREG(st.st_mode)) {
+      fd_.Reset();
+      ThrowCodedError(env, "ENOTREG", subject_,
+                      std::string("not a regular file (") + FileKind(st.st_mode) + ") — refusing to open it");
+    }
     return false;
+  }
+
+  [[noreturn]] void ThrowOpenError(Napi::Env env, int err) {
+    if (err == ELOOP) ThrowCodedError(env, "ELOOP", subject_, "is a symbolic link — refusing to follow it");
+    // glibc turns open()'s EISDIR into EINVAL, and the name itself was checked already.
+    if (err == EINVAL) ThrowCodedError(env, "ENOTREG", subject_, "not a regular file (a directory) — refusing to open it");
+    ThrowOsError(env, err, subject_, "shm_open");
   }
 
   void RequireOpen(Napi::Env env) const {
@@ -273,7 +321,9 @@ class PosixSegment : public Napi::ObjectWrap<PosixSegment> {
   Napi::Value Size(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(size_)); }
   Napi::Value ReadOnly(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), readOnly_); }
   Napi::Value Closed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), !fd_.valid()); }
-  Napi::Value Name(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), name_); }
+  Napi::Value Name(const Napi::CallbackInfo& info) {
+    return Napi::Buffer<char>::Copy(info.Env(), name_.data(), name_.size());
+  }
 
   std::string name_;
   std::string subject_;
@@ -287,8 +337,10 @@ class PosixSegment : public Napi::ObjectWrap<PosixSegment> {
 
 Napi::Value PosixUnlink(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const std::string name = NameArg(env, info[0]);
-  if (shm_unlink(name.c_str()) != 0) ThrowOsError(env, errno, "posix:" + name, "shm_unlink");
+  const std::string name = NameBytes(env, info[0]);
+  const std::string subject = SubjectArg(env, info[1], name);
+  ValidateName(env, name, subject);
+  if (shm_unlink(name.c_str()) != 0) ThrowOsError(env, errno, subject, "shm_unlink");
   return env.Undefined();
 }
 

@@ -43,7 +43,7 @@ const is = (value: string): Check => (v) => v === value;
 const size = isInt(1, MAX_SAFE);
 const mode = isInt(0, 0o777);
 const oracle = {
-  ref: isString(1, 300, /^(sysv|key|posix):[^\n\r\u2028\u2029]/),
+  ref: isString(1, 1027, /^(sysv|key|posix):[^\n\r\u2028\u2029]/),
   offset: isInt(0, MAX_SAFE),
   length: isInt(0, MAX_RANGE),
   data: (v: unknown) => v instanceof Uint8Array && v.length <= MAX_RANGE,
@@ -57,7 +57,7 @@ const oracle = {
       }),
       size, mode, exclusive: isBool,
     }),
-    posix: isRecord({ kind: is('posix'), name: isString(1, 256), size, mode, exclusive: isBool }),
+    posix: isRecord({ kind: is('posix'), name: isString(1, 1021), size, mode, exclusive: isBool }),
   }),
   room: isString(1, 64, /^[A-Za-z0-9._-]+$/),
   nick: isString(1, 32),
@@ -112,7 +112,7 @@ const junk: fc.Arbitrary<unknown> = fc.oneof(
 
 const anyRef = fc.oneof(
   fc.tuple(fc.constantFrom('sysv:', 'key:', 'posix:', 'posix:/', 'SYSV:', 'shm:', ''), spicyString(40)).map(([a, b]) => a + b),
-  fc.tuple(fc.constantFrom('sysv:', 'key:', 'posix:'), fc.integer({ min: 250, max: 320 })).map(([a, n]) => a + 'x'.repeat(n)),
+  fc.tuple(fc.constantFrom('sysv:', 'key:', 'posix:'), fc.integer({ min: 1000, max: 1040 })).map(([a, n]) => a + 'x'.repeat(n)),
 );
 const anyInt = (max: number) => fc.oneof(fc.integer({ min: -2, max: Math.min(max + 2, 2 ** 31 - 1) }), fc.constantFrom(max, max + 1, MAX_SAFE, 2 ** 53));
 const maybe = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | unknown> => fc.oneof({ weight: 4, arbitrary: arb }, { weight: 1, arbitrary: junk });

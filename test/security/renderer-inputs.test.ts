@@ -140,7 +140,9 @@ describe('names outside /dev/shm', () => {
 
   it('refuses names longer than NAME_MAX with ENAMETOOLONG, counted in bytes', async () => {
     await refused('createSegment', [{ kind: 'posix', name: 'é'.repeat(128), size: 16, mode: 0o600, exclusive: true }], 'ENAMETOOLONG', /longer than 255 bytes/);
-    await refused('createSegment', [{ kind: 'posix', name: 'x'.repeat(257), size: 16, mode: 0o600, exclusive: true }], 'EINVAL', /^createSegment\(request\)\.name: must have at most 256/);
+    await refused('createSegment', [{ kind: 'posix', name: 'x'.repeat(256), size: 16, mode: 0o600, exclusive: true }], 'ENAMETOOLONG', /longer than 255 bytes/);
+    // The escaped spelling of 255 bytes is at most 4 characters a byte (\xHH).
+    await refused('createSegment', [{ kind: 'posix', name: 'x'.repeat(1022), size: 16, mode: 0o600, exclusive: true }], 'EINVAL', /^createSegment\(request\)\.name: must have at most 1021/);
   });
 
   it('accepts ftok paths anywhere, but they must exist (ENOENT naming the path)', async () => {
