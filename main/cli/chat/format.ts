@@ -1,5 +1,7 @@
 // How chat lines look in a terminal and in --json output.
+import type { VerifiedParticipant } from '../../chat/verify';
 import type { ChannelMissed, ChannelParticipant } from '../../native';
+import { verificationNote } from './trust';
 
 /** One line of `--listen --json`: the fields scripts rely on. */
 export interface ChatJsonLine {
@@ -29,9 +31,9 @@ export function missedLine(missed: ChannelMissed): string {
   return `-- ${missed.missed} message${missed.missed === 1 ? '' : 's'} missed (${why}) --`;
 }
 
-export function whoLines(participants: ChannelParticipant[]): string {
+export function whoLines(participants: VerifiedParticipant[]): string {
   if (participants.length === 0) return '-- nobody is here --';
-  return participants.map((p) => `-- ${p.nick} (pid ${p.pid}, joined ${clock(p.joinedAt)})`).join('\n');
+  return participants.map((p) => `-- ${p.nick} (pid ${p.pid}, joined ${clock(p.joinedAt)})${verificationNote(p)}`).join('\n');
 }
 
 /** "* alice joined" / "* bob left" lines for a presence change. */
