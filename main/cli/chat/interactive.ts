@@ -9,13 +9,16 @@ const RECENT_HISTORY = 20;
 
 export function interactive(session: ChatSession, prompt: string): Promise<number> {
   const terminal = createInterface({ input: process.stdin, output: process.stdout, prompt, terminal: process.stdin.isTTY });
+  // Piped input closes the interface at EOF while sends it queued are still running.
+  let inputClosed = false;
+  terminal.once('close', () => { inputClosed = true; });
   const show = (text: string) => {
     if (process.stdout.isTTY) {
       clearLine(process.stdout, 0);
       cursorTo(process.stdout, 0);
     }
     process.stdout.write(`${text}\n`);
-    terminal.prompt(true);
+    if (!inputClosed) terminal.prompt(true);
   };
 
   let present = session.participants();
@@ -46,7 +49,7 @@ export function interactive(session: ChatSession, prompt: string): Promise<numbe
         if (text === '/who') show(whoLines(session.participants()));
         else if (text === '/history') show(session.history().map((m) => messageLine(m)).join('\n') || '-- the ring holds no messages --');
         else if (text.startsWith('/')) show(session.intro());
-        else if (text === '') terminal.prompt();
+        else if (text === '') { if (!inputClosed) terminal.prompt(); }
         else {
           const sent = await session.send(text).then(() => true, (error: Error) => { show(`-- not sent: ${error.message}`); return false; });
           if (sent && session.ends(text)) { over = true; show('-- you ended the conversation --'); terminal.close(); }
