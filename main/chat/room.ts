@@ -11,7 +11,6 @@ import {
   type NativeChannel,
   native,
 } from '../native';
-import { ShmscopeError } from '../errors';
 import { roomKey, validateRoomName } from './naming';
 import { roomOwner, UntrustedRoomError, type RoomOwner } from './owner';
 import { verifyParticipants, type VerifiedParticipant } from './verify';
@@ -69,7 +68,9 @@ export class ChatRoom extends EventEmitter<ChatRoomEvents> {
     this.nick = options.nick;
     // Everything that can be checked is checked before a segment is created or attached.
     if (Buffer.byteLength(options.nick, 'utf8') > MAX_NICK_BYTES) {
-      throw new ShmscopeError(`room:${name}`, `nick must be at most ${MAX_NICK_BYTES} bytes of UTF-8`, 'ERANGE');
+      // The same error the addon's join() gives, thrown before anything exists.
+      const subject = `room:${name}`;
+      throw Object.assign(new RangeError(`${subject}: nick must be at most ${MAX_NICK_BYTES} bytes of UTF-8`), { code: 'ERR_OUT_OF_RANGE', subject });
     }
     const trustOwner = options.trustOwner ?? false;
     const existing = roomShmid(name);

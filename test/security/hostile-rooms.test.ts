@@ -156,7 +156,7 @@ describe('a join that fails', () => {
     expect(roomSegment(room)).toBeNull();
     const cli = shmscope(['chat', room, '--nick', 'ü'.repeat(17), '--send', 'hi']);
     expect(cli.status).toBe(1);
-    expect(cli.stderr).toContain('nick must be at most 32 bytes of UTF-8 (ERANGE)');
+    expect(cli.stderr).toContain(`room:${room}: nick must be at most 32 bytes of UTF-8`);
     expect(roomSegment(room)).toBeNull();
   });
 });
