@@ -13,7 +13,7 @@ import {
 } from '../native';
 import { roomKey, validateRoomName } from './naming';
 import { roomOwner, UntrustedRoomError, type RoomOwner } from './owner';
-import { verifyParticipants, type VerifiedParticipant } from './verify';
+import { PresenceVerifier, type VerifiedParticipant } from './verify';
 
 export type { ChannelMessage, ChannelMissed, ChannelParticipant } from '../native';
 export type { RoomOwner } from './owner';
@@ -58,7 +58,7 @@ export class ChatRoom extends EventEmitter<ChatRoomEvents> {
   readonly pid: number;
   /** Who owns the room's segment (and so can read, forge or break it). */
   readonly owner: RoomOwner;
-  private readonly shmid: number;
+  private readonly verifier: PresenceVerifier;
   private readonly channel: NativeChannel;
   private left = false;
 
@@ -83,7 +83,7 @@ export class ChatRoom extends EventEmitter<ChatRoomEvents> {
       ...(options.ringBytes !== undefined ? { ringBytes: options.ringBytes } : {}),
     });
     const info = this.channel.info();
-    this.shmid = info.shmid;
+    this.verifier = new PresenceVerifier(info.shmid);
     try {
       this.owner = roomOwner(info.shmid);
       // Again on what was attached: the segment may have been replaced since the first look.
@@ -135,7 +135,7 @@ export class ChatRoom extends EventEmitter<ChatRoomEvents> {
   }
 
   /** Live participants, each checked against what the kernel says about its pid (verify.ts). */
-  participants(): VerifiedParticipant[] { return verifyParticipants(this.channel.participants(), this.shmid); }
+  participants(): VerifiedParticipant[] { return this.verifier.verify(this.channel.participants()); }
 
   /** Leaves the room and detaches; the room itself stays for the others. */
   leave(): void {
@@ -151,7 +151,10 @@ export class ChatRoom extends EventEmitter<ChatRoomEvents> {
         switch (event.type) {
           case 'message': this.emit('message', event); break;
           case 'missed': this.emit('missed', event); break;
-          case 'presence': this.emit('presence', verifyParticipants(event.participants, this.shmid)); break;
+          case 'presence':
+            // Verifying reads /proc: only for someone who listens.
+            if (this.listenerCount('presence') > 0) this.emit('presence', this.verifier.verify(event.participants));
+            break;
         }
       }
     } catch (error) {

@@ -52,7 +52,23 @@ export function checkParticipant(p: ChannelParticipant, shmid: number, names = n
   }
 }
 
-export function verifyParticipants(participants: readonly ChannelParticipant[], shmid: number): VerifiedParticipant[] {
-  const names = nameLookup();
-  return participants.map((p) => ({ ...p, ...checkParticipant(p, shmid, names) }));
+/** Checks a room's participants; entries already verified are not read from /proc again
+ *  (a presence event per join would otherwise cost every member a pass over every map). */
+export class PresenceVerifier {
+  #verified = new Map<string, VerifiedParticipant>();
+
+  constructor(private readonly shmid: number) {}
+
+  verify(participants: readonly ChannelParticipant[]): VerifiedParticipant[] {
+    const names = nameLookup();
+    const verified = new Map<string, VerifiedParticipant>();
+    const out = participants.map((p) => {
+      const id = `${p.slot}/${p.pid}/${p.joinedAt}/${p.nick}`;
+      const checked = this.#verified.get(id) ?? { ...p, ...checkParticipant(p, this.shmid, names) };
+      if (checked.verified) verified.set(id, checked);
+      return checked;
+    });
+    this.#verified = verified;
+    return out;
+  }
 }
