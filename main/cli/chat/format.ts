@@ -37,12 +37,12 @@ export function whoLines(participants: VerifiedParticipant[]): string {
 }
 
 /** "* alice joined" / "* bob left" lines for a presence change. */
-export function presenceChanges(before: ChannelParticipant[], after: ChannelParticipant[]): string[] {
+export function presenceChanges(before: ChannelParticipant[], after: VerifiedParticipant[]): string[] {
   const id = (p: ChannelParticipant) => `${p.slot}:${p.pid}:${p.joinedAt}`;
   const was = new Set(before.map(id));
   const is = new Set(after.map(id));
   return [
-    ...after.filter((p) => !was.has(id(p))).map((p) => `* ${p.nick} joined (pid ${p.pid})`),
+    ...after.filter((p) => !was.has(id(p))).map((p) => `* ${p.nick} joined (pid ${p.pid})${verificationNote(p)}`),
     ...before.filter((p) => !is.has(id(p))).map((p) => `* ${p.nick} left (pid ${p.pid})`),
   ];
 }
