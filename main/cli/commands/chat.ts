@@ -19,6 +19,7 @@ function positiveNumber(invocation: Invocation, name: string): number | undefine
 
 function openSession(invocation: Invocation, room: string | undefined): ChatSession {
   if (flag(invocation, 'classic')) {
+    if (flag(invocation, 'trust-owner')) throw new UsageError('--trust-owner goes with a room, not --classic');
     const keyText = stringOption(invocation, 'key');
     const key = keyText === undefined ? CLASSIC_KEY : parseUnsigned(keyText);
     if (key === undefined || key === 0 || key > 0xffffffff) throw new UsageError(`--key: expected a non-zero 32-bit key, got "${keyText}"`);
