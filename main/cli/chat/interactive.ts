@@ -48,7 +48,7 @@ export function interactive(session: ChatSession, prompt: string): Promise<numbe
         if (text === '/quit') { terminal.close(); return; }
         if (text === '/who') show(whoLines(session.participants()));
         else if (text === '/history') show(session.history().map((m) => messageLine(m)).join('\n') || '-- the ring holds no messages --');
-        else if (text.startsWith('/')) show(session.intro());
+        else if (text.startsWith('/')) show(session.help);
         else if (text === '') { if (!inputClosed) terminal.prompt(); }
         else {
           const sent = await session.send(text).then(() => true, (error: Error) => { show(`-- not sent: ${error.message}`); return false; });

@@ -20,6 +20,8 @@ export interface SessionHandlers {
 export interface ChatSession {
   /** What the interactive prompt prints first: what this session is and the commands it takes. */
   intro(): string;
+  /** The commands it takes, for an unknown one. */
+  readonly help: string;
   send(text: string): Promise<void>;
   /** Whether sending this text ends the conversation (classic: "end"), so the prompt leaves after it. */
   ends(text: string): boolean;
@@ -42,6 +44,7 @@ export function roomSession(room: string, nick: string, history: boolean, trustO
   }
   return {
     intro: () => `-- joined room ${room} as ${nick}\n${ownerLine(chat.owner)}\n${ROOM_HELP}\n${whoLines(chat.participants())}`,
+    help: ROOM_HELP,
     send: async (text) => { chat.send(text); },
     ends: () => false,
     listen(handlers) {
@@ -61,12 +64,13 @@ export function roomSession(room: string, nick: string, history: boolean, trustO
 export function classicSession(key: number, role: 'reader' | 'writer'): ChatSession {
   const channel = ClassicChannel.open(key);
   const stop = new AbortController();
+  const help = '-- (the textbook reader, or shmscope chat --classic --listen); "end" ends the conversation, /quit leaves --';
   const intro = role === 'writer'
-    ? `-- writing to the textbook segment ${channel.ref} (key ${key}): each line goes to its reader\n`
-      + '-- (the textbook reader, or shmscope chat --classic --listen); "end" ends the conversation, /quit leaves --'
+    ? `-- writing to the textbook segment ${channel.ref} (key ${key}): each line goes to its reader\n${help}`
     : `-- reading the textbook segment ${channel.ref} (key ${key}) --`;
   return {
     intro: () => intro,
+    help,
     send: (text) => channel.send(text, { signal: stop.signal }),
     ends: (text) => isClassicEnd(text),
     listen(handlers) {
