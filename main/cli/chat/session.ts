@@ -64,9 +64,9 @@ export function roomSession(room: string, nick: string, history: boolean, trustO
 export function classicSession(key: number, role: 'reader' | 'writer'): ChatSession {
   const channel = ClassicChannel.open(key);
   const stop = new AbortController();
-  const help = '-- (the textbook reader, or shmscope chat --classic --listen); "end" ends the conversation, /quit leaves --';
+  const help = '-- each line goes to its reader (the textbook reader, or shmscope chat --classic --listen); "end" ends the conversation, /quit leaves --';
   const intro = role === 'writer'
-    ? `-- writing to the textbook segment ${channel.ref} (key ${key}): each line goes to its reader\n${help}`
+    ? `-- writing to the textbook segment ${channel.ref} (key ${key})\n${help}`
     : `-- reading the textbook segment ${channel.ref} (key ${key}) --`;
   return {
     intro: () => intro,
