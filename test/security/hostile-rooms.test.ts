@@ -91,6 +91,14 @@ describe('a room another user created first', () => {
     expect(session.history.map((m) => m.text)).toEqual(['squatted']);
   });
 
+  it('names the owner even to a user who may not read the segment (nobody facing root\'s private room)', () => {
+    const room = uniqueRoomName('private');
+    ChatRoom.join(room, { nick: 'me', keepAlive: false }).leave();
+    const refused = shmscopeAsNobody(['chat', room, '--send', 'x']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`room:${room}: is owned by user root (uid 0), not you; anyone owning it can read, forge or break it — pass --trust-owner to join anyway (EPERM)`);
+  });
+
   it('is joined without a question when it is ours, and says so', () => {
     const room = uniqueRoomName('mine');
     const result = shmscope(['chat', room, '--nick', 'me'], { input: '/quit\n' });
