@@ -124,7 +124,7 @@ export function createService(options: ServiceOptions): Service {
       syncWatchTimer();
       return null;
     },
-    chatJoin: (state, room, nick, joinOptions) => state.chat.join(room, nick, joinOptions?.history ?? true),
+    chatJoin: (state, room, nick, joinOptions) => state.chat.join(room, nick, joinOptions?.history ?? true, joinOptions?.trustOwner ?? false),
     chatSend: (state, sessionId, text) => state.chat.send(sessionId, text),
     chatHistory: (state, sessionId) => state.chat.history(sessionId),
     chatParticipants: (state, sessionId) => state.chat.participants(sessionId),

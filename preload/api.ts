@@ -112,6 +112,24 @@ export interface Participant {
   nick: string;
   /** Milliseconds since the epoch. */
   joined: number;
+  /** The user the pid runs as (real uid, /proc/PID/status); absent when that could not be read. */
+  uid?: number;
+  user?: string;
+  /** Whether the entry was confirmed against the kernel (the pid runs, has the room attached, and
+   *  its nick is no other user's login name). Anyone who can write a room can forge entries. */
+  verified?: boolean;
+  /** What was checked, or why the entry is not to be believed. */
+  reason?: string;
+}
+
+/** Who owns a room's segment: they can read, forge or break everything in it. */
+export interface ChatRoomOwner {
+  uid: number;
+  user: string;
+  creatorUid: number;
+  creator: string;
+  /** Owned and created by the user shmscope runs as. */
+  mine: boolean;
 }
 
 export interface ChatSession {
@@ -124,6 +142,7 @@ export interface ChatSession {
   /** Messages still in the ring when we joined (empty if history was not asked for). */
   history: ChatMessage[];
   participants: Participant[];
+  owner?: ChatRoomOwner;
 }
 
 export interface BytesChanged extends Bytes {
@@ -165,7 +184,9 @@ const createRequest: Validator<CreateRequest> = union<CreateRequest>('kind', {
   }),
 });
 
-const joinOptions = optional(object<{ history?: boolean }>({ history: optional(bool) }));
+/** trustOwner: join a room another user owns or created (refused otherwise, code EPERM). */
+export interface ChatJoinOptions { history?: boolean; trustOwner?: boolean }
+const joinOptions = optional(object<ChatJoinOptions>({ history: optional(bool), trustOwner: optional(bool) }));
 
 // ── the method list ─────────────────────────────────────────────────────────────────────────
 
@@ -200,8 +221,9 @@ export const methods = {
    *  The segment stays attached (read-only) until unwatch or the window closes. */
   watchRange: method<[ref: string, offset: number, length: number], Watch>(['ref', ref], ['offset', offset], ['length', length]),
   unwatch: method<[watchId: string], null>(['watchId', watchId]),
-  /** Joins (creating if needed) a chat room; events for it carry the returned sessionId. */
-  chatJoin: method<[room: string, nick: string, options?: { history?: boolean }], ChatSession>(
+  /** Joins (creating if needed) a chat room; events for it carry the returned sessionId.
+   *  A room another user owns is refused (EPERM) unless options.trustOwner is true. */
+  chatJoin: method<[room: string, nick: string, options?: ChatJoinOptions], ChatSession>(
     ['room', room], ['nick', nick], ['options', joinOptions]),
   chatSend: method<[sessionId: string, text: string], null>(['sessionId', sessionId], ['text', str({ min: 1, max: MAX_CHAT_TEXT })]),
   chatHistory: method<[sessionId: string], ChatMessage[]>(['sessionId', sessionId]),

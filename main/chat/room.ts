@@ -8,13 +8,18 @@ import {
   type ChannelInfo,
   type ChannelMessage,
   type ChannelMissed,
-  type ChannelParticipant,
   type NativeChannel,
   native,
 } from '../native';
 import { roomKey, validateRoomName } from './naming';
+import { roomOwner, UntrustedRoomError, type RoomOwner } from './owner';
+import { PresenceVerifier, type VerifiedParticipant } from './verify';
 
 export type { ChannelMessage, ChannelMissed, ChannelParticipant } from '../native';
+export type { RoomOwner } from './owner';
+export type { VerifiedParticipant } from './verify';
+
+const MAX_NICK_BYTES = 32;
 
 export interface ChatRoomOptions {
   /** Shown to others; at most 32 UTF-8 bytes. */
@@ -35,12 +40,15 @@ export interface ChatRoomOptions {
   ringBytes?: number;
   /** false: an open room does not keep the process alive (default true). */
   keepAlive?: boolean;
+  /** Join even when the room's segment is owned or was created by another user, who can
+   *  read, forge and break everything in it (default false: code EPERM). */
+  trustOwner?: boolean;
 }
 
 export interface ChatRoomEvents {
   message: [ChannelMessage];
   missed: [ChannelMissed];
-  presence: [ChannelParticipant[]];
+  presence: [VerifiedParticipant[]];
 }
 
 export class ChatRoom extends EventEmitter<ChatRoomEvents> {
@@ -48,6 +56,9 @@ export class ChatRoom extends EventEmitter<ChatRoomEvents> {
   readonly nick: string;
   readonly slot: number;
   readonly pid: number;
+  /** Who owns the room's segment (and so can read, forge or break it). */
+  readonly owner: RoomOwner;
+  private readonly verifier: PresenceVerifier;
   private readonly channel: NativeChannel;
   private left = false;
 
@@ -55,6 +66,15 @@ export class ChatRoom extends EventEmitter<ChatRoomEvents> {
     super();
     this.name = name;
     this.nick = options.nick;
+    // Everything that can be checked is checked before a segment is created or attached.
+    if (Buffer.byteLength(options.nick, 'utf8') > MAX_NICK_BYTES) {
+      // The same error the addon's join() gives, thrown before anything exists.
+      const subject = `room:${name}`;
+      throw Object.assign(new RangeError(`${subject}: nick must be at most ${MAX_NICK_BYTES} bytes of UTF-8`), { code: 'ERR_OUT_OF_RANGE', subject });
+    }
+    const trustOwner = options.trustOwner ?? false;
+    const existing = roomShmid(name);
+    if (existing !== null && !trustOwner) refuseUntrusted(name, roomOwner(existing));
     this.channel = new (native().Channel)({
       name,
       key: roomKey(name),
@@ -62,7 +82,12 @@ export class ChatRoom extends EventEmitter<ChatRoomEvents> {
       mode: options.mode ?? 0o600,
       ...(options.ringBytes !== undefined ? { ringBytes: options.ringBytes } : {}),
     });
+    const info = this.channel.info();
+    this.verifier = new PresenceVerifier(info.shmid);
     try {
+      this.owner = roomOwner(info.shmid);
+      // Again on what was attached: the segment may have been replaced since the first look.
+      if (!trustOwner) refuseUntrusted(name, this.owner);
       const { slot, pid } = this.channel.join(options.nick);
       this.slot = slot;
       this.pid = pid;
@@ -74,6 +99,8 @@ export class ChatRoom extends EventEmitter<ChatRoomEvents> {
       });
     } catch (error) {
       this.channel.close();
+      // A failed join leaves nothing behind: a room this call created goes again.
+      if (info.created) native().sysvRemove(info.shmid);
       throw error;
     }
   }
@@ -86,15 +113,9 @@ export class ChatRoom extends EventEmitter<ChatRoomEvents> {
   /** Removes the room's segment (it vanishes once the last process detaches). False if absent. */
   static remove(room: string): boolean {
     const addon = native();
-    let shmid: number;
-    try {
-      shmid = addon.sysvGet(roomKey(room), { create: false, exclusive: false, mode: 0, size: 0 });
-    } catch (error) {
-      if ((error as { code?: unknown }).code === 'ENOENT') return false;
-      throw error;
-    }
+    const shmid = roomShmid(room);
     // Only remove what really is this room, never another segment that shares the key.
-    if (addon.channelDescribe(shmid)?.name !== room) return false;
+    if (shmid === null || addon.channelDescribe(shmid)?.name !== room) return false;
     addon.sysvRemove(shmid);
     return true;
   }
@@ -113,7 +134,8 @@ export class ChatRoom extends EventEmitter<ChatRoomEvents> {
     return this.channel.readHistory().filter((e): e is ChannelMessage => e.type === 'message');
   }
 
-  participants(): ChannelParticipant[] { return this.channel.participants(); }
+  /** Live participants, each checked against what the kernel says about its pid (verify.ts). */
+  participants(): VerifiedParticipant[] { return this.verifier.verify(this.channel.participants()); }
 
   /** Leaves the room and detaches; the room itself stays for the others. */
   leave(): void {
@@ -129,7 +151,10 @@ export class ChatRoom extends EventEmitter<ChatRoomEvents> {
         switch (event.type) {
           case 'message': this.emit('message', event); break;
           case 'missed': this.emit('missed', event); break;
-          case 'presence': this.emit('presence', event.participants); break;
+          case 'presence':
+            // Verifying reads /proc: only for someone who listens.
+            if (this.listenerCount('presence') > 0) this.emit('presence', this.verifier.verify(event.participants));
+            break;
         }
       }
     } catch (error) {
@@ -138,4 +163,18 @@ export class ChatRoom extends EventEmitter<ChatRoomEvents> {
       queueMicrotask(() => { throw error; });
     }
   }
+}
+
+/** The segment at the room's key, or null when there is none. */
+function roomShmid(room: string): number | null {
+  try {
+    return native().sysvGet(roomKey(room), { create: false, exclusive: false, mode: 0, size: 0 });
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+function refuseUntrusted(room: string, owner: RoomOwner): void {
+  if (!owner.mine) throw new UntrustedRoomError(room, owner, '');
 }

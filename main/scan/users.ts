@@ -48,3 +48,9 @@ export function nameLookup(passwd = '/etc/passwd', group = '/etc/group'): NameLo
     group: (gid) => groups.get(gid) ?? String(gid),
   };
 }
+
+/** The uid of a login name in /etc/passwd, or undefined (for spotting a nick that names another user). */
+export function uidOfUser(name: string, passwd = '/etc/passwd'): number | undefined {
+  for (const [uid, user] of table(passwd)) if (user === name) return uid;
+  return undefined;
+}

@@ -2,7 +2,7 @@
 // live tail and its history read right after, so nothing falls in between; live messages
 // the history already holds (sent in that instant) are dropped by seq, so none shows twice.
 import { ChatRoom } from '../chat';
-import type { ChannelMessage, ChannelParticipant } from '../chat/room';
+import type { ChannelMessage, VerifiedParticipant } from '../chat/room';
 import type { ChatMessage, Participant } from '../../preload/api';
 import type { ChatJoin, ChatRoomHandle } from './chat';
 
@@ -10,17 +10,22 @@ function toMessage(m: ChannelMessage): ChatMessage {
   return { seq: m.seq, pid: m.pid, slot: m.slot, nick: m.nick, text: m.text, time: m.time };
 }
 
-function toParticipant(p: ChannelParticipant): Participant {
-  return { pid: p.pid, slot: p.slot, nick: p.nick, joined: p.joinedAt };
+function toParticipant(p: VerifiedParticipant): Participant {
+  return {
+    pid: p.pid, slot: p.slot, nick: p.nick, joined: p.joinedAt,
+    ...(p.uid !== null && p.user !== null ? { uid: p.uid, user: p.user } : {}),
+    verified: p.verified, reason: p.reason,
+  };
 }
 
-export const joinChatRoom: ChatJoin = async (room, { nick }) => {
+export const joinChatRoom: ChatJoin = async (room, { nick, trustOwner }) => {
   // keepAlive false: an open room must not keep `shmscope serve` from exiting on Ctrl-C.
-  const chat = ChatRoom.join(room, { nick, history: false, keepAlive: false });
+  const chat = ChatRoom.join(room, { nick, history: false, keepAlive: false, trustOwner });
   let lastHistorySeq = -1;
   const handle: ChatRoomHandle = {
     pid: chat.pid,
     slot: chat.slot,
+    owner: { ...chat.owner },
     onMessage(listener) {
       chat.on('message', (m) => { if (m.seq > lastHistorySeq) listener(toMessage(m)); });
     },

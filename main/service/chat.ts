@@ -3,11 +3,12 @@
 // real ChatRoom to it. Every session gets an opaque id that events carry back.
 import { randomUUID } from 'node:crypto';
 import { ShmscopeError } from '../errors';
-import type { ChatMessage, ChatSession, EventName, EventPayload, Participant } from '../../preload/api';
+import type { ChatMessage, ChatRoomOwner, ChatSession, EventName, EventPayload, Participant } from '../../preload/api';
 
 export interface ChatRoomHandle {
   readonly pid: number;
   readonly slot: number;
+  readonly owner?: ChatRoomOwner;
   onMessage(listener: (message: ChatMessage) => void): void;
   onMissed(listener: (count: number, reason: 'lapped' | 'unblocked' | 'corrupt') => void): void;
   onPresence(listener: (participants: Participant[]) => void): void;
@@ -17,7 +18,7 @@ export interface ChatRoomHandle {
   leave(): Promise<void> | void;
 }
 
-export type ChatJoin = (room: string, options: { nick: string; history: boolean }) => Promise<ChatRoomHandle>;
+export type ChatJoin = (room: string, options: { nick: string; history: boolean; trustOwner: boolean }) => Promise<ChatRoomHandle>;
 
 type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
@@ -34,12 +35,12 @@ export class ChatSessions {
     this.#emit = emit;
   }
 
-  async join(room: string, nick: string, history: boolean): Promise<ChatSession> {
+  async join(room: string, nick: string, history: boolean, trustOwner = false): Promise<ChatSession> {
     if (!this.#join) throw new ShmscopeError(`room ${room}`, 'chat is not available in this build', 'ENOSYS');
     if (this.#rooms.size >= MAX_SESSIONS) {
       throw new ShmscopeError(`room ${room}`, `at most ${MAX_SESSIONS} rooms per window; leave one first`, 'EMFILE');
     }
-    const handle = await this.#join(room, { nick, history });
+    const handle = await this.#join(room, { nick, history, trustOwner });
     const sessionId = randomUUID();
     this.#rooms.set(sessionId, { room, nick, handle });
     handle.onMessage((message) => this.#emit('chatMessage', { sessionId, message }));
@@ -48,6 +49,7 @@ export class ChatSessions {
     return {
       sessionId, room, nick, pid: handle.pid, slot: handle.slot,
       history: history ? handle.history() : [], participants: handle.participants(),
+      ...(handle.owner ? { owner: handle.owner } : {}),
     };
   }
 

@@ -1,7 +1,7 @@
 // One joined chat room's state as a pure reducer: the message list (history first, then live
 // messages), "N messages missed" notices, and the presence list. Kept apart from the Svelte
 // component so ordering/dedup rules are tested directly.
-import type { ChatMessage, ChatSession, Participant, ShmscopeApi } from './contract';
+import type { ChatMessage, ChatRoomOwner, ChatSession, Participant, ShmscopeApi } from './contract';
 
 /** Why messages were lost (the contract's chatMissed.reason). */
 export type MissedReason = 'lapped' | 'unblocked' | 'corrupt';
@@ -23,6 +23,8 @@ export interface RoomState {
   slot: number;
   entries: ChatEntry[];
   participants: Participant[];
+  /** Who owns the room's segment, when the backend says. */
+  owner: ChatRoomOwner | null;
   /** Highest seq seen, so a message delivered twice (history + live) shows once. */
   lastSeq: number;
   /** Total messages reported missed since joining. */
@@ -54,6 +56,7 @@ export function joinedRoom(session: ChatSession): RoomState {
     slot: session.slot,
     entries: trim(entries),
     participants: sortParticipants(session.participants),
+    owner: session.owner ?? null,
     lastSeq: history.length > 0 ? history[history.length - 1]!.seq : -1,
     missedTotal: 0,
   };
@@ -111,4 +114,16 @@ export function formatTime(ms: number): string {
   const d = new Date(ms);
   const pad = (n: number): string => String(n).padStart(2, '0');
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/** The warning a room owned or created by another user deserves, or null for one's own room. */
+export function ownerWarning(owner: ChatRoomOwner | null): string | null {
+  if (owner === null || owner.mine) return null;
+  const creator = owner.creatorUid === owner.uid ? '' : `, created by user ${owner.creator} (uid ${owner.creatorUid})`;
+  return `This room is owned by user ${owner.user} (uid ${owner.uid})${creator}, not you: they can read, forge or break everything in it.`;
+}
+
+/** Why a participant's entry is not to be believed, or null when it was verified (or not checked). */
+export function unverifiedReason(p: Participant): string | null {
+  return p.verified === false ? (p.reason ?? 'not verified') : null;
 }

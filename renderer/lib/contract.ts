@@ -1,7 +1,7 @@
 // The renderer's single door to the contract: every type the UI uses comes through here,
 // so components never reach into preload/ or main/ on their own.
 export type {
-  AppInfo, Attacher, Bytes, BytesChanged, ChatMessage, ChatSession, CreateRequest, Created, Limits,
+  AppInfo, Attacher, Bytes, BytesChanged, ChatMessage, ChatRoomOwner, ChatSession, CreateRequest, Created, Limits,
   MenuAction, Participant, PosixRow, ScanResult, SegmentRow, ShmscopeApi, SysvIdentity, SysvRow, Watch,
 } from '../../preload/api';
 export { MAX_CHAT_TEXT, MAX_RANGE } from '../../preload/api';

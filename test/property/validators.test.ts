@@ -62,7 +62,7 @@ const oracle = {
   room: isString(1, 64, /^[A-Za-z0-9._-]+$/),
   nick: isString(1, 32),
   id: isString(1, 64),
-  options: (v: unknown) => v === undefined || v === null || isRecord({}, { history: isBool })(v),
+  options: (v: unknown) => v === undefined || v === null || isRecord({}, { history: isBool, trustOwner: isBool })(v),
   text: isString(1, MAX_CHAT_TEXT),
 } satisfies Record<string, Check>;
 type Kind = keyof typeof oracle;

@@ -1,7 +1,9 @@
 // How chat lines look in a terminal and in --json output. Nicks and texts are other users'
 // strings: shown through `visible`, and a message's further lines indented under its text.
+import type { VerifiedParticipant } from '../../chat/verify';
 import { hangingLines, safeJson, visible } from '../../format/terminal';
 import type { ChannelMissed, ChannelParticipant } from '../../native';
+import { verificationNote } from './trust';
 
 /** One line of `--listen --json`: the fields scripts rely on. */
 export interface ChatJsonLine {
@@ -31,18 +33,18 @@ export function missedLine(missed: ChannelMissed): string {
   return `-- ${missed.missed} message${missed.missed === 1 ? '' : 's'} missed (${why}) --`;
 }
 
-export function whoLines(participants: ChannelParticipant[]): string {
+export function whoLines(participants: VerifiedParticipant[]): string {
   if (participants.length === 0) return '-- nobody is here --';
-  return participants.map((p) => `-- ${visible(p.nick)} (pid ${p.pid}, joined ${clock(p.joinedAt)})`).join('\n');
+  return participants.map((p) => `-- ${visible(p.nick)} (pid ${p.pid}, joined ${clock(p.joinedAt)})${verificationNote(p)}`).join('\n');
 }
 
 /** "* alice joined" / "* bob left" lines for a presence change. */
-export function presenceChanges(before: ChannelParticipant[], after: ChannelParticipant[]): string[] {
+export function presenceChanges(before: ChannelParticipant[], after: VerifiedParticipant[]): string[] {
   const id = (p: ChannelParticipant) => `${p.slot}:${p.pid}:${p.joinedAt}`;
   const was = new Set(before.map(id));
   const is = new Set(after.map(id));
   return [
-    ...after.filter((p) => !was.has(id(p))).map((p) => `* ${visible(p.nick)} joined (pid ${p.pid})`),
+    ...after.filter((p) => !was.has(id(p))).map((p) => `* ${visible(p.nick)} joined (pid ${p.pid})${verificationNote(p)}`),
     ...before.filter((p) => !is.has(id(p))).map((p) => `* ${visible(p.nick)} left (pid ${p.pid})`),
   ];
 }

@@ -7,21 +7,23 @@ import { messageLine, missedLine, presenceChanges, whoLines } from './format';
 import type { ChatSession } from './session';
 
 const RECENT_HISTORY = 20;
-const HELP = '-- /who: who is here   /history: what the room still holds   /quit: leave --';
 
 export function interactive(session: ChatSession, prompt: string): Promise<number> {
   const terminal = createInterface({ input: process.stdin, output: process.stdout, prompt, terminal: process.stdin.isTTY });
+  // Piped input closes the interface at EOF while sends it queued are still running.
+  let inputClosed = false;
+  terminal.once('close', () => { inputClosed = true; });
   const show = (text: string) => {
     if (process.stdout.isTTY) {
       clearLine(process.stdout, 0);
       cursorTo(process.stdout, 0);
     }
     process.stdout.write(`${text}\n`);
-    terminal.prompt(true);
+    if (!inputClosed) terminal.prompt(true);
   };
 
   let present = session.participants();
-  process.stdout.write(`-- joined ${visible(session.description)}\n${HELP}\n${whoLines(present)}\n`);
+  process.stdout.write(`${session.intro()}\n`);
   // A late joiner first sees what was said before it came (the newest part of it).
   const earlier = session.history();
   if (earlier.length > RECENT_HISTORY) process.stdout.write(`-- ${earlier.length - RECENT_HISTORY} earlier messages: /history shows them --\n`);
@@ -39,15 +41,20 @@ export function interactive(session: ChatSession, prompt: string): Promise<numbe
 
   return new Promise((resolve) => {
     let queue = Promise.resolve();
+    let over = false;
     terminal.on('line', (line) => {
       const text = line.trimEnd();
       queue = queue.then(async () => {
+        if (over) return;  // lines typed after the conversation ended go nowhere
         if (text === '/quit') { terminal.close(); return; }
         if (text === '/who') show(whoLines(session.participants()));
         else if (text === '/history') show(session.history().map((m) => messageLine(m)).join('\n') || '-- the ring holds no messages --');
-        else if (text.startsWith('/')) show(HELP);
-        else if (text !== '') await session.send(text).catch((error: Error) => show(`-- not sent: ${visible(error.message)}`));
-        else terminal.prompt();
+        else if (text.startsWith('/')) show(session.help);
+        else if (text === '') { if (!inputClosed) terminal.prompt(); }
+        else {
+          const sent = await session.send(text).then(() => true, (error: Error) => { show(`-- not sent: ${visible(error.message)}`); return false; });
+          if (sent && session.ends(text)) { over = true; show('-- you ended the conversation --'); terminal.close(); }
+        }
       });
     });
     terminal.on('SIGINT', () => terminal.close());

@@ -19,15 +19,17 @@ function positiveNumber(invocation: Invocation, name: string): number | undefine
 
 function openSession(invocation: Invocation, room: string | undefined): ChatSession {
   if (flag(invocation, 'classic')) {
+    if (flag(invocation, 'trust-owner')) throw new UsageError('--trust-owner goes with a room, not --classic');
     const keyText = stringOption(invocation, 'key');
     const key = keyText === undefined ? CLASSIC_KEY : parseUnsigned(keyText);
     if (key === undefined || key === 0 || key > 0xffffffff) throw new UsageError(`--key: expected a non-zero 32-bit key, got "${keyText}"`);
-    return classicSession(key);
+    // The one-slot textbook buffer has a reader and a writer, never one process as both.
+    return classicSession(key, flag(invocation, 'listen') ? 'reader' : 'writer');
   }
   if (stringOption(invocation, 'key') !== undefined) throw new UsageError('--key goes with --classic');
   if (room === undefined) throw new UsageError('missing room name');
   const nick = stringOption(invocation, 'nick') ?? userInfo().username;
-  return roomSession(room, nick, flag(invocation, 'history'));
+  return roomSession(room, nick, flag(invocation, 'history'), flag(invocation, 'trust-owner'));
 }
 
 export const chat: Command = {
@@ -42,7 +44,10 @@ Any number of terminals, app windows and web pages that name the same ROOM
 share one broadcast log in a System V segment: no server process.
 
 Without --send/--listen it is an interactive chat: type a line to send it;
-/who lists who is here, /history shows what the room still holds, /quit leaves.
+/who lists who is here (marking entries it could not verify against the
+kernel), /history shows what the room still holds, /quit leaves.
+Interactive --classic only writes: the textbook layout holds one line for
+one reader (another program, or shmscope chat --classic --listen).
 
 Options:
   --nick NAME      how others see you (default: your user name)
@@ -56,12 +61,15 @@ Options:
                    char some_text[2048]; } at key 1234 (polled every 20 ms);
                    interactive --classic is the writer, --listen the reader
   --key K          with --classic: another key (hex or decimal)
+  --trust-owner    join a room whose segment another user owns or created
+                   (without it: refused, code EPERM); that user can read,
+                   forge or break everything in it
   -h, --help
 `,
   options: {
     nick: { type: 'string' }, send: { type: 'string' }, listen: { type: 'boolean' }, history: { type: 'boolean' },
     count: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' },
-    classic: { type: 'boolean' }, key: { type: 'string' },
+    classic: { type: 'boolean' }, key: { type: 'string' }, 'trust-owner': { type: 'boolean' },
   },
   async run(invocation, output) {
     const classic = flag(invocation, 'classic');

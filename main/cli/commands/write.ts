@@ -1,5 +1,7 @@
+import { describeChannel } from '../../chat';
+import { ShmscopeError } from '../../errors';
 import { visible } from '../../format/terminal';
-import { openSegment, parseRef } from '../../segments';
+import { openSegment, parseRef, type Segment } from '../../segments';
 import { UsageError, type Command } from '../command';
 import { parseByteCount, parseHexBytes, requireOption, segmentRefArgument, stringOption } from '../values';
 
@@ -17,9 +19,11 @@ Options:
   --text STR    the UTF-8 text to write
   --hex BYTES   bytes as hex pairs: "de ad be ef", "deadbeef" or "de:ad:be:ef"
   --nul         with --text: append a NUL byte, as C strings want
+  --force       write into a chat room's header page anyway (refused without:
+                one stray byte there breaks the room for everyone, ECHANNEL)
   -h, --help
 `,
-  options: { offset: { type: 'string' }, text: { type: 'string' }, hex: { type: 'string' }, nul: { type: 'boolean' } },
+  options: { offset: { type: 'string' }, text: { type: 'string' }, hex: { type: 'string' }, nul: { type: 'boolean' }, force: { type: 'boolean' } },
   async run(invocation, output) {
     const ref = parseRef(segmentRefArgument(invocation));
     const offset = parseByteCount('offset', requireOption(invocation, 'offset'));
@@ -32,6 +36,7 @@ Options:
       : parseHexBytes(hex!);
     const segment = openSegment(ref, { writable: true });
     try {
+      if (invocation.options.force !== true) refuseRoomHeader(segment, offset, bytes.length);
       segment.write(offset, bytes);
     } finally {
       segment.close();
@@ -40,3 +45,13 @@ Options:
     return 0;
   },
 };
+
+/** The header page of a chat room (docs/channel-format.md): attach refuses a room whose header is off. */
+const ROOM_HEADER_BYTES = 4096;
+
+function refuseRoomHeader(segment: Segment, offset: number, length: number): void {
+  if (segment.kind !== 'sysv' || length === 0 || offset >= ROOM_HEADER_BYTES) return;
+  const room = describeChannel(Number(segment.ref.slice('sysv:'.length)))?.name;
+  if (room === undefined) return;
+  throw new ShmscopeError(segment.ref, `is the chat room "${room}": writing into its header page (bytes 0-${ROOM_HEADER_BYTES - 1}) breaks the room for everyone in it (ECHANNEL) — pass --force to write anyway`, 'EPERM');
+}
