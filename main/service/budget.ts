@@ -3,8 +3,10 @@
 // windows or sockets is bounded, not just the count per client.
 import { ShmscopeError } from '../errors';
 
-function mib(bytes: number): string {
-  return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB`;
+const MIB = 1024 * 1024;
+
+function amount(bytes: number): string {
+  return bytes >= MIB ? `${Math.round((bytes / MIB) * 10) / 10} MiB` : `${bytes} bytes`;
 }
 
 export class ByteBudget {
@@ -20,8 +22,8 @@ export class ByteBudget {
   /** Reserves `bytes` for `subject`, or throws ENOBUFS naming the limit and what is in use. */
   take(subject: string, bytes: number): void {
     if (this.#used + bytes > this.limit) {
-      throw new ShmscopeError(subject, `refused: ${mib(bytes)} more would pass this server's limit of ${mib(this.limit)} `
-        + `watched by all windows together (${mib(this.#used)} in use); unwatch some ranges or watch shorter ones`, 'ENOBUFS');
+      throw new ShmscopeError(subject, `refused: ${amount(bytes)} more would pass this server's limit of ${amount(this.limit)} `
+        + `watched by all windows together (${amount(this.#used)} in use); unwatch some ranges or watch shorter ones`, 'ENOBUFS');
     }
     this.#used += bytes;
   }

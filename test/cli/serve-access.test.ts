@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { connectWebSocket, wsUrlFromPage, type SocketLike } from '../../preload/ws-client';
 import { shmscope } from '../helpers/cli';
+import { uniquePosixName } from '../helpers/unique';
 import { canRunAsNobody, webClientAsNobody } from '../helpers/nobody-client';
 import { startServeCli, type ServeChild } from '../helpers/serve-cli';
 
@@ -30,11 +31,13 @@ describe('shmscope serve: who may do what', { timeout: 60_000 }, () => {
     const child = running = await startServeCli(['--read-only']);
     if (asRoot) await expect.poll(() => child.stderr).toMatch(/anyone with this URL acts as root \(reading every segment; writes are refused\)/);
     const { api, close } = await apiOf(running);
+    // Never created: each call is refused before it touches anything.
+    const name = uniquePosixName('ro').slice(1);
     try {
       expect(await api.info()).toMatchObject({ readOnly: true, transport: 'web' });
-      await expect(api.writeRange('posix:shmscope-test-ro', 0, new Uint8Array([1]))).rejects.toMatchObject({ code: 'EROFS', message: expect.stringMatching(/writeRange: refused: this shmscope serves read-only/) });
-      await expect(api.createSegment({ kind: 'posix', name: 'shmscope-test-ro', size: 16, mode: 0o600, exclusive: true })).rejects.toMatchObject({ code: 'EROFS' });
-      await expect(api.removeSegment('posix:shmscope-test-ro')).rejects.toMatchObject({ code: 'EROFS' });
+      await expect(api.writeRange(`posix:${name}`, 0, new Uint8Array([1]))).rejects.toMatchObject({ code: 'EROFS', message: expect.stringMatching(/writeRange: refused: this shmscope serves read-only/) });
+      await expect(api.createSegment({ kind: 'posix', name, size: 16, mode: 0o600, exclusive: true })).rejects.toMatchObject({ code: 'EROFS' });
+      await expect(api.removeSegment(`posix:${name}`)).rejects.toMatchObject({ code: 'EROFS' });
       await expect(api.chatJoin('t-ro', 'me')).rejects.toMatchObject({ code: 'EROFS' });
       expect((await api.listSegments()).segments).toBeInstanceOf(Array);
     } finally {
