@@ -44,7 +44,7 @@ export function check(request: IncomingMessage, config: GuardConfig): Verdict {
   const pathname = (request.url ?? '').split('?')[0]!;
   const match = /^\/t\/([^/]*)(\/.*)?$/s.exec(pathname);
   if (!match || !sameToken(match[1]!, config.token)) {
-    return { ok: false, status: 404, reason: 'not found; open the URL shmscope printed' };
+    return { ok: false, status: 404, reason: 'open the URL shmscope printed' };
   }
   return { ok: true, path: match[2] ?? '' };
 }

@@ -4,7 +4,7 @@
 // (and the renderer's assets below it), WS /t/TOKEN/ws — see preload/api.ts.
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -25,7 +25,7 @@ export const DEFAULT_MAX_WATCHED_BYTES = 64 * MAX_RANGE;
 export interface ServeOptions {
   /** 0 or absent: any free port. */
   port?: number;
-  /** Only loopback: the web mode has no other authentication than the token. */
+  /** Only loopback: the token and the peer's local user are all the authentication there is. */
   host?: '127.0.0.1';
   /** Defaults to out/renderer of this package. */
   rendererDir?: string;
@@ -77,16 +77,15 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const wss = new WebSocketServer({ noServer: true, maxPayload: Math.ceil(MAX_RANGE * 1.4) + 4096 });
   let sessions = 0;
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refuse = (status: number, text: string): void => {
+      const body = `${status} ${STATUS_CODES[status]}: ${text}\n`;
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    };
     const peer = peerOf(request.socket);
+    if (!peer.ok) return refuse(403, peer.reason);
     const verdict = check(request, { port, token });
-    const refusal = !peer.ok ? { status: '403 Forbidden', text: peer.reason }
-      : !verdict.ok ? { status: verdict.status === 403 ? '403 Forbidden' : '404 Not Found', text: verdict.reason }
-        : verdict.path !== '/ws' ? { status: '404 Not Found', text: 'not found' } : undefined;
-    if (refusal) {
-      const body = `${refusal.status}: ${refusal.text}\n`;
-      socket.end(`HTTP/1.1 ${refusal.status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-      return;
-    }
+    if (!verdict.ok) return refuse(verdict.status, verdict.reason);
+    if (verdict.path !== '/ws') return refuse(404, 'not found');
     wss.handleUpgrade(request, socket, head, (ws) => {
       if (sessions >= maxConnections) {
         // Accepted only to say why in the close frame, which a browser can read (an HTTP
@@ -127,12 +126,13 @@ function handleHttp(request: IncomingMessage, response: ServerResponse, config: 
   const headers = securityHeaders(connect);
   const refuse = (status: number, text: string): void => {
     response.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
-    response.end(`${text}\n`);
+    response.end(`${status} ${STATUS_CODES[status]}: ${text}\n`);
   };
-  if (!config.peer.ok) return refuse(403, `403 Forbidden: ${config.peer.reason}`);
+  // Another local user first: it learns nothing about Host, Origin or token checks.
+  if (!config.peer.ok) return refuse(403, config.peer.reason);
   const verdict = check(request, config);
-  if (!verdict.ok) return refuse(verdict.status, `${verdict.status === 403 ? '403 Forbidden' : '404 Not Found'}: ${verdict.reason}`);
-  if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(405, '405 Method Not Allowed');
+  if (!verdict.ok) return refuse(verdict.status, verdict.reason);
+  if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(405, 'only GET and HEAD');
   if (verdict.path === '') {
     // /t/TOKEN without its slash: the page's relative asset URLs need the slash.
     response.writeHead(308, { ...headers, Location: tokenPath(config.token) });
@@ -148,7 +148,7 @@ function handleHttp(request: IncomingMessage, response: ServerResponse, config: 
       response.end(NOT_BUILT_PAGE);
       return;
     }
-    return refuse(resolved.status, `${resolved.status}: ${resolved.reason}`);
+    return refuse(resolved.status, resolved.reason);
   }
   response.writeHead(200, { ...headers, 'Content-Type': contentType(resolved.file) });
   if (request.method === 'HEAD') {
