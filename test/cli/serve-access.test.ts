@@ -47,6 +47,7 @@ describe('shmscope serve: who may do what', { timeout: 60_000 }, () => {
 
   it.skipIf(!canRunAsNobody)('--allow-user nobody lets that user in', async () => {
     running = await startServeCli(['--allow-user', 'nobody']);
+    expect(running.stdout).toMatch(/only processes of root, nobody on this machine can connect/);
     const got = await webClientAsNobody(running.url.href, wsUrlFromPage(running.url.href));
     expect(got.http).toMatchObject({ status: 200 });
     expect(got.ws.opened).toBe(true);

@@ -1,4 +1,5 @@
 import { startServer, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_WATCHED_BYTES } from '../../serve';
+import { nameLookup } from '../../scan/users';
 import { sudoUid, uidOfUser } from '../../serve/access';
 import { UsageError, type Command } from '../command';
 import { flag, listOption, parseByteCount, stringOption } from '../values';
@@ -53,7 +54,9 @@ Options:
     if (process.geteuid?.() === 0) {
       output.err(`shmscope: warning: running as root: anyone with this URL acts as root${readOnly ? ' (reading every segment; writes are refused)' : ' and can read, write and remove every segment; consider --read-only'}\n`);
     }
-    await output.out(`shmscope web mode: open ${server.url}\n(only this machine can connect; the token in the URL is required${readOnly ? '; read-only' : ''}; Ctrl-C stops)\n`);
+    const users = nameLookup();
+    const who = [...new Set([process.geteuid?.() ?? -1, ...allowUids])].map((uid) => users.user(uid)).join(', ');
+    await output.out(`shmscope web mode: open ${server.url}\n(only processes of ${who} on this machine can connect, with the token in the URL${readOnly ? '; read-only' : ''}; Ctrl-C stops)\n`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
