@@ -22,10 +22,8 @@ const OPEN = 1;
 /** ws://host/t/TOKEN/ws for the page the renderer was loaded from (http://host/t/TOKEN/). */
 export function wsUrlFromPage(pageUrl: string): string {
   const page = new URL(pageUrl);
-  const ws = new URL('ws', page);
+  const ws = new URL('ws', page); // relative: keeps the /t/TOKEN/ folder, drops query and hash
   ws.protocol = page.protocol === 'https:' ? 'wss:' : 'ws:';
-  ws.search = '';
-  ws.hash = '';
   return ws.toString();
 }
 
