@@ -6,7 +6,7 @@ import { ShmscopeError } from '../errors';
 const MIB = 1024 * 1024;
 
 function amount(bytes: number): string {
-  return bytes >= MIB ? `${Math.round((bytes / MIB) * 10) / 10} MiB` : `${bytes} bytes`;
+  return bytes >= MIB ? `${Math.round((bytes / MIB) * 10) / 10} MiB` : `${bytes} byte${bytes === 1 ? '' : 's'}`;
 }
 
 export class ByteBudget {
