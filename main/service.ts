@@ -10,6 +10,7 @@ import { scanLimits, scanSegments } from './scan';
 import {
   createSegment, formatRef, openSegment, parseRef, removeSegment, resolveSysvId, sysvHolders, type SegmentRef,
 } from './segments';
+import { ByteBudget } from './service/budget';
 import { ChatSessions, type ChatJoin } from './service/chat';
 import { SegmentFeed } from './service/feed';
 import { checkWrite, plain, readClamped } from './service/ranges';
@@ -29,6 +30,10 @@ export interface ServiceOptions {
   intervalMs?: number;
   /** Replaceable for tests. */
   scan?: () => ScanResult;
+  /** Bytes all clients together may watch (default: no limit beyond MAX_WATCHES per client). */
+  maxWatchedBytes?: number;
+  /** Refuse every method that changes memory (write, create, remove, joining a chat room): EROFS. */
+  readOnly?: boolean;
 }
 
 export type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -58,6 +63,12 @@ export function createService(options: ServiceOptions): Service {
   const intervalMs = options.intervalMs ?? 1000;
   const feed = new SegmentFeed(scan, intervalMs);
   const clients = new Set<ClientState & { dispose(): Promise<void> }>();
+  const watchBudget = new ByteBudget(options.maxWatchedBytes ?? Infinity);
+  const readOnly = options.readOnly ?? false;
+  /** A chat join counts as a write: it writes our presence into the room, and may create it. */
+  const refuseIfReadOnly = (method: MethodName): void => {
+    if (readOnly) throw new ShmscopeError(method, 'refused: this shmscope serves read-only (--read-only)', 'EROFS');
+  };
 
   // One timer for every client's watches: a tick reads each watched range once.
   let watchTimer: NodeJS.Timeout | undefined;
@@ -75,7 +86,7 @@ export function createService(options: ServiceOptions): Service {
   const handlers: Handlers = {
     info: () => {
       const user = userInfo();
-      return { version: pkg.version, transport: options.transport, pid: process.pid, uid: user.uid, user: user.username, hostname: hostname() };
+      return { version: pkg.version, transport: options.transport, pid: process.pid, uid: user.uid, user: user.username, hostname: hostname(), readOnly };
     },
     listSegments: () => scan(),
     showSegment: (_s, ref) => findRow(scan(), parseRef(ref), ref),
@@ -88,6 +99,7 @@ export function createService(options: ServiceOptions): Service {
       }
     },
     writeRange: (_s, ref, offset, data) => {
+      refuseIfReadOnly('writeRange');
       // Writing is an explicit act: a read-write attachment just for this write.
       const segment = openSegment(parseRef(ref), { writable: true });
       try {
@@ -99,11 +111,13 @@ export function createService(options: ServiceOptions): Service {
       }
     },
     createSegment: (_s, request) => {
+      refuseIfReadOnly('createSegment');
       const created = createSegment(request);
       feed.poke();
       return created;
     },
     removeSegment: (_s, ref) => {
+      refuseIfReadOnly('removeSegment');
       const parsed = parseRef(ref);
       const canonical = canonicalRef(parsed);
       // Our own attachments would keep a SysV segment alive (marked dest) after IPC_RMID.
@@ -124,7 +138,10 @@ export function createService(options: ServiceOptions): Service {
       syncWatchTimer();
       return null;
     },
-    chatJoin: (state, room, nick, joinOptions) => state.chat.join(room, nick, joinOptions?.history ?? true, joinOptions?.trustOwner ?? false),
+    chatJoin: (state, room, nick, joinOptions) => {
+      refuseIfReadOnly('chatJoin');
+      return state.chat.join(room, nick, joinOptions?.history ?? true, joinOptions?.trustOwner ?? false);
+    },
     chatSend: (state, sessionId, text) => state.chat.send(sessionId, text),
     chatHistory: (state, sessionId) => state.chat.history(sessionId),
     chatParticipants: (state, sessionId) => state.chat.participants(sessionId),
@@ -135,7 +152,7 @@ export function createService(options: ServiceOptions): Service {
     let disposed = false;
     const unsubscribe = feed.subscribe((result) => emit('segmentsChanged', result));
     const state = {
-      watches: new Watches((payload) => emit('bytesChanged', payload)),
+      watches: new Watches((payload) => emit('bytesChanged', payload), watchBudget),
       chat: new ChatSessions(options.chat, emit),
       async dispose(): Promise<void> {
         if (disposed) return;

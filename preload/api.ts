@@ -15,15 +15,18 @@
 // * Bytes are Uint8Array both ways.
 //
 // ─── Wire protocol (web mode) ──────────────────────────────────────────────────────────────
-//   GET  /?token=T            the renderer (index.html); sets an HttpOnly SameSite=Strict
-//                             cookie so assets and the socket need no token in their URL
-//   WS   /ws?token=T          the contract. Client → server: {"id": n, "method": "name", "args": [...]}
+//   GET  /t/T/                the renderer (index.html) and, below it, its assets (relative URLs).
+//                             The token T is in the path, never in a cookie: browsers send cookies
+//                             to every port of a host, so a cookie would reach other local servers.
+//   WS   /t/T/ws              the contract. Client → server: {"id": n, "method": "name", "args": [...]}
 //                             Server → client: {"id": n, "ok": true, "result": R}
 //                                            | {"id": n, "ok": false, "error": {"message", "code"}}
 //                             Server → client events: {"event": "name", "payload": P}
 //   Uint8Array values travel as {"$bytes": "<base64>"} (preload/wire.ts encodes/decodes them).
-//   Host must be 127.0.0.1:PORT or localhost:PORT; Origin, when sent, the same origin.
-//   Anything else is refused with HTTP 403 (and the WebSocket upgrade likewise).
+//   Host must be 127.0.0.1:PORT or localhost:PORT; Origin, when sent, the same origin; else 403.
+//   Any path outside /t/T/ is 404. A connection from a process of another local user is
+//   refused (403) unless the server allows that user. Beyond the server's connection limit,
+//   the socket is closed at once with code 1013 and the reason as text.
 import type { Attacher, KernelNumber, Limits, Mapping, PosixRow, ScanResult as ScannerResult, SegmentRow as ScannerRow, SysvRow, UnreadableProcess } from '../main/scan/types';
 import { bool, bytes, ContractError, int, literal, object, optional, str, union, type Validator } from './validate';
 
@@ -57,6 +60,8 @@ export interface AppInfo {
   uid: number;
   user: string;
   hostname: string;
+  /** Writes, creates, removes and chat joins are refused (EROFS): `shmscope serve --read-only`. */
+  readOnly: boolean;
 }
 
 export interface Bytes {

@@ -10,7 +10,8 @@ export interface SocketLike {
   readonly readyState: number;
   send(data: string): void;
   close(): void;
-  addEventListener(type: 'open' | 'close' | 'error', listener: () => void): void;
+  addEventListener(type: 'open' | 'error', listener: () => void): void;
+  addEventListener(type: 'close', listener: (event: { code?: number; reason?: string }) => void): void;
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
 }
 
@@ -18,20 +19,24 @@ export type SocketFactory = (url: string) => SocketLike;
 
 const OPEN = 1;
 
-/** ws://host/ws?token=… for the page the renderer was loaded from (http://host/?token=…). */
+/** ws://host/t/TOKEN/ws for the page the renderer was loaded from (http://host/t/TOKEN/). */
 export function wsUrlFromPage(pageUrl: string): string {
   const page = new URL(pageUrl);
-  const ws = new URL('/ws', page);
+  const ws = new URL('ws', page); // relative: keeps the /t/TOKEN/ folder, drops query and hash
   ws.protocol = page.protocol === 'https:' ? 'wss:' : 'ws:';
-  const token = page.searchParams.get('token');
-  if (token) ws.searchParams.set('token', token);
   return ws.toString();
+}
+
+/** A URL fit for an error message: the token is a credential. */
+function redact(url: string): string {
+  return url.replace(/\/t\/[^/]*/, '/t/…');
 }
 
 export interface WsApi {
   api: ShmscopeApi;
-  /** Resolves when the socket closes (server stopped, network gone); pending calls reject. */
-  closed: Promise<void>;
+  /** Resolves when the socket closes (server stopped, network gone, refused) with the server's
+   *  reason if it gave one ('' otherwise); pending calls reject. */
+  closed: Promise<string>;
   close(): void;
 }
 
@@ -41,8 +46,8 @@ export function connectWebSocket(url: string, factory: SocketFactory = defaultFa
   return new Promise((resolve, reject) => {
     let opened = false;
     socket.addEventListener('open', () => { opened = true; resolve(overSocket(socket)); });
-    socket.addEventListener('error', () => { if (!opened) reject(new Error(`cannot connect to ${url.replace(/token=[^&]*/, 'token=…')}`)); });
-    socket.addEventListener('close', () => { if (!opened) reject(new Error('connection refused (wrong or missing token?)')); });
+    socket.addEventListener('error', () => { if (!opened) reject(new Error(`cannot connect to ${redact(url)}`)); });
+    socket.addEventListener('close', () => { if (!opened) reject(new Error('connection refused (wrong token, or another local user?)')); });
   });
 }
 
@@ -57,8 +62,8 @@ export function overSocket(socket: SocketLike): WsApi {
   let nextId = 1;
   const pending = new Map<number, (reply: Reply) => void>();
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
-  let resolveClosed: () => void = () => {};
-  const closed = new Promise<void>((resolve) => { resolveClosed = resolve; });
+  let resolveClosed: (reason: string) => void = () => {};
+  const closed = new Promise<string>((resolve) => { resolveClosed = resolve; });
 
   socket.addEventListener('message', (event) => {
     if (typeof event.data !== 'string') return;
@@ -71,10 +76,12 @@ export function overSocket(socket: SocketLike): WsApi {
       for (const listener of [...(listeners.get(message.event) ?? [])]) listener(message.payload);
     }
   });
-  socket.addEventListener('close', () => {
-    for (const settle of pending.values()) settle({ ok: false, error: { message: 'connection to shmscope closed', code: 'ECONNRESET' } });
+  socket.addEventListener('close', (event) => {
+    const reason = event.reason ?? '';
+    const message = `connection to shmscope closed${reason ? `: ${reason}` : ''}`;
+    for (const settle of pending.values()) settle({ ok: false, error: { message, code: 'ECONNRESET' } });
     pending.clear();
-    resolveClosed();
+    resolveClosed(reason);
   });
 
   const transport: Transport = {

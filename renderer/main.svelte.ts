@@ -31,9 +31,9 @@ async function start(): Promise<void> {
   }
   try {
     const connection = await connectWebSocket(wsUrlFromPage(location.href));
-    const props = $state({ api: connection.api, disconnected: false });
+    const props = $state({ api: connection.api, disconnected: false, disconnectReason: '' });
     mount(App, { target, props });
-    void connection.closed.then(() => { props.disconnected = true; });
+    void connection.closed.then((reason) => { props.disconnected = true; props.disconnectReason = reason; });
   } catch (e) {
     showFatal(target, e instanceof Error ? e.message : String(e));
   }

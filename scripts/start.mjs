@@ -1,7 +1,8 @@
 // `npm start`: builds everything, then opens the desktop app in Electron. Where Electron
 // cannot start — its binary is missing and cannot be downloaded, there is no display, or it
 // dies at once (missing system libraries) — it says why and serves the same UI in the local
-// web mode instead, printing the URL to open. `npm start -- --web` goes straight to web mode.
+// web mode instead, printing the URL to open. `npm start -- --web` goes straight to web mode;
+// the serve options (--port, --read-only, --allow-user, …) are passed on to it.
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { electronBinary } from './electron-path.mjs';
@@ -23,6 +24,8 @@ if (built.status !== 0) {
 /** The reason Electron cannot be used here, or its binary. */
 function findElectron() {
   if (args.includes('--web') || process.env.SHMSCOPE_WEB === '1') return { reason: 'web mode was asked for' };
+  // The desktop app has no read-only mode: never ignore the request and open a writable one.
+  if (args.includes('--read-only')) return { reason: 'read-only was asked for, which only the web mode offers' };
   if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return { reason: 'there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)' };
   let found = electronBinary(root);
   if (found.path) return found;
@@ -38,14 +41,14 @@ function findElectron() {
 function webMode(reason) {
   say(`not starting the desktop app: ${reason}.`);
   say('starting the local web mode instead (same UI in your browser):');
-  const server = spawn(process.execPath, ['out/main/cli.js', 'serve', ...portArgs()], { cwd: root, stdio: 'inherit' });
+  const server = spawn(process.execPath, ['out/main/cli.js', 'serve', ...serveArgs()], { cwd: root, stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
   server.on('exit', (code) => process.exit(code ?? 0));
 }
 
-function portArgs() {
-  const i = args.indexOf('--port');
-  return i >= 0 && args[i + 1] ? ['--port', args[i + 1]] : [];
+/** The arguments meant for `shmscope serve` (everything but --web), which checks them itself. */
+function serveArgs() {
+  return args.filter((a) => a !== '--web');
 }
 
 const electron = findElectron();

@@ -6,8 +6,8 @@ import type { ParseArgsConfig } from 'node:util';
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
 export interface Invocation {
-  /** Option values by long name. */
-  options: Record<string, string | boolean | undefined>;
+  /** Option values by long name (a list for options declared `multiple`). */
+  options: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
 }
 

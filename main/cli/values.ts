@@ -26,6 +26,12 @@ export function stringOption(invocation: Invocation, name: string): string | und
   return typeof value === 'string' ? value : undefined;
 }
 
+/** Every value of an option declared `multiple` (none: empty). */
+export function listOption(invocation: Invocation, name: string): string[] {
+  const value = invocation.options[name];
+  return Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
+}
+
 export function flag(invocation: Invocation, name: string): boolean {
   return invocation.options[name] === true;
 }

@@ -5,8 +5,9 @@ import type { WebSocket } from 'ws';
 import type { Service } from '../service';
 import { decode, encode } from '../../preload/wire';
 
-/** A socket whose peer stops reading is cut rather than buffering without limit. */
-const MAX_BUFFERED = 64 * 1024 * 1024;
+/** A socket whose peer stops reading is cut rather than buffering without limit; with the
+ *  server's connection limit this bounds all send buffers (16 sockets × 16 MiB by default). */
+const MAX_BUFFERED = 16 * 1024 * 1024;
 
 export function serveSocket(socket: WebSocket, service: Service): void {
   const send = (message: unknown): void => {

@@ -1,10 +1,12 @@
 // Watched byte ranges of one client: each keeps its segment attached read-only, is re-read
 // on every tick, and reports only when the bytes changed (or once, when it cannot be read
-// any more, after which it is dropped).
+// any more, after which it is dropped). The bytes each one holds are charged to a budget
+// shared with every other client of the service.
 import { randomUUID } from 'node:crypto';
 import { ShmscopeError } from '../errors';
 import { openSegment, parseRef, sysvHolders, type Segment } from '../segments';
 import type { BytesChanged, Watch } from '../../preload/api';
+import type { ByteBudget } from './budget';
 import { goneReason, identity } from './liveness';
 import { plain, readClamped } from './ranges';
 import { toWireError } from './reply';
@@ -24,9 +26,11 @@ interface Entry {
 export class Watches {
   readonly #entries = new Map<string, Entry>();
   readonly #emit: (payload: BytesChanged) => void;
+  readonly #budget: ByteBudget;
 
-  constructor(emit: (payload: BytesChanged) => void) {
+  constructor(emit: (payload: BytesChanged) => void, budget: ByteBudget) {
     this.#emit = emit;
+    this.#budget = budget;
   }
 
   get size(): number { return this.#entries.size; }
@@ -35,15 +39,19 @@ export class Watches {
     if (this.#entries.size >= MAX_WATCHES) {
       throw new ShmscopeError('watchRange', `at most ${MAX_WATCHES} watched ranges per window; unwatch some first`, 'EMFILE');
     }
-    // Reads through another process's mapping when it can (no trace on the segment); else attaches.
-    const segment = openSegment(parseRef(ref), { holders: sysvHolders });
+    // Charged for the whole range asked: a POSIX segment can grow under the watch.
+    this.#budget.take('watchRange', length);
+    let segment: Segment | undefined;
     try {
+      // Reads through another process's mapping when it can (no trace on the segment); else attaches.
+      segment = openSegment(parseRef(ref), { holders: sysvHolders });
       const data = readClamped(segment, offset, length);
       const watchId = randomUUID();
       this.#entries.set(watchId, { segment, inode: identity(segment.ref), offset, length, last: data });
       return { watchId, ref: segment.ref, offset, size: segment.size, data: plain(data) };
     } catch (error) {
-      segment.close();
+      segment?.close();
+      this.#budget.give(length);
       throw error;
     }
   }
@@ -51,8 +59,7 @@ export class Watches {
   remove(watchId: string): void {
     const entry = this.#entries.get(watchId);
     if (!entry) throw new ShmscopeError(`watch ${watchId}`, 'no such watch (already ended?)', 'ENOENT');
-    this.#entries.delete(watchId);
-    entry.segment.close();
+    this.#drop(watchId, entry);
   }
 
   /** Re-reads every range; emits bytesChanged for the ones that differ. */
@@ -84,14 +91,18 @@ export class Watches {
     }
   }
 
-  #end(watchId: string, entry: Entry, error: BytesChanged['error']): void {
+  #drop(watchId: string, entry: Entry): void {
     this.#entries.delete(watchId);
     entry.segment.close();
+    this.#budget.give(entry.length);
+  }
+
+  #end(watchId: string, entry: Entry, error: BytesChanged['error']): void {
+    this.#drop(watchId, entry);
     this.#emit({ watchId, ref: entry.segment.ref, offset: entry.offset, size: 0, data: new Uint8Array(0), ...(error ? { error } : {}) });
   }
 
   closeAll(): void {
-    for (const entry of this.#entries.values()) entry.segment.close();
-    this.#entries.clear();
+    for (const [watchId, entry] of this.#entries) this.#drop(watchId, entry);
   }
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startServer, type RunningServer } from '../../main/serve';
+import { startServer, type RunningServer, type ServeOptions } from '../../main/serve';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const CHROMIUM = process.env.SHMSCOPE_CHROMIUM ?? '/usr/bin/chromium';
@@ -31,14 +31,14 @@ export function skipReason(): string | undefined {
 export interface E2E {
   server: RunningServer;
   browser: Browser;
-  /** A new page (own browser context, so own cookies) showing the app, loaded. */
-  openApp(): Promise<Page>;
+  /** A new page (own browser context, so own cookies) showing the app, loaded; `url`: another server's. */
+  openApp(url?: string): Promise<Page>;
   close(): Promise<void>;
 }
 
-export async function startE2E(): Promise<E2E> {
+export async function startE2E(options: ServeOptions = {}): Promise<E2E> {
   if (!existsSync(RENDERER_INDEX)) throw new Error(`${RENDERER_INDEX} is missing: run \`npm run build\` first`);
-  const server = await startServer({ service: { intervalMs: 250 } });
+  const server = await startServer({ ...options, service: { intervalMs: 250, ...options.service } });
   // playwright gives every launch a fresh temporary profile (it refuses --user-data-dir in args).
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -49,11 +49,11 @@ export async function startE2E(): Promise<E2E> {
   return {
     server,
     browser,
-    async openApp() {
+    async openApp(url = server.url) {
       const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
       const page = await context.newPage();
       page.on('pageerror', (error) => { process.stderr.write(`[page error] ${error.message}\n`); });
-      await page.goto(server.url);
+      await page.goto(url);
       await page.waitForSelector('[data-testid="segments-table"]', { timeout: E2E_WAIT });
       return page;
     },

@@ -59,7 +59,7 @@ export function createFakeApi(initial: SegmentRow[] = []): FakeApi {
   const me: Participant = { pid: 4242, slot: 0, nick: 'me', joined: 1 };
 
   const api: ShmscopeApi = {
-    info: () => call('info', [], () => ({ version: '0.0.0', transport: 'web' as const, pid: 4242, uid: 1000, user: 'tester', hostname: 'box' })),
+    info: () => call('info', [], () => ({ version: '0.0.0', transport: 'web' as const, pid: 4242, uid: 1000, user: 'tester', hostname: 'box', readOnly: false })),
     listSegments: () => call('listSegments', [], scan),
     showSegment: (ref) => call('showSegment', [ref], () => {
       const row = segments.find((s) => s.ref === ref);

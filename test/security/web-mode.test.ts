@@ -1,8 +1,9 @@
 // The web mode's gate beyond what test/unit/serve.test.ts covers: the listening socket is
 // 127.0.0.1 only (another interface of this machine, and IPv6 loopback, get no answer), and
 // the token, Host and Origin checks hold for near-miss spellings (a token prefix, a token
-// with a suffix, Host without port or with a look-alike name, Origin "null" or https),
-// for HTTP/1.0 requests without Host, and on every response (CSP on refusals too).
+// with a suffix, the token in a query, cookie or header instead of the path, Host without
+// port or with a look-alike name, Origin "null" or https), for HTTP/1.0 requests without
+// Host, and on every response (CSP on refusals too; never a cookie).
 import { connect, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -78,18 +79,22 @@ describe('web mode listens on loopback only', () => {
 
 describe('web mode request gate: near misses', () => {
   const host = (): string => `127.0.0.1:${server.port}`;
-  const tokenUrl = (t: string): string => `/?token=${encodeURIComponent(t)}`;
+  const tokenUrl = (t: string): string => `/t/${encodeURIComponent(t)}/`;
 
-  it('refuses tokens that are almost right', async () => {
+  it('refuses tokens that are almost right, or carried anywhere but the path', async () => {
     const t = server.token;
-    for (const wrong of ['', t.slice(0, -1), `${t}x`, t.toUpperCase() === t ? t.toLowerCase() : t.toUpperCase(), ` ${t}`, `${t}\0`]) {
-      expect((await get(tokenUrl(wrong), { Host: host() })).status, JSON.stringify(wrong)).toBe(403);
+    for (const wrong of ['', t.slice(0, -1), `${t}x`, t.toUpperCase() === t ? t.toLowerCase() : t.toUpperCase(), ` ${t}`, `${t}\0`, `${t}/..`]) {
+      expect((await get(tokenUrl(wrong), { Host: host() })).status, JSON.stringify(wrong)).toBe(404);
     }
-    expect((await get(`/?Token=${t}`, { Host: host() })).status).toBe(403);
-    expect((await get(`/?token=wrong&token=${t}`, { Host: host() })).status).toBe(403);
-    expect((await get('/', { Host: host(), Cookie: `shmscope_${server.port + 1}=${t}` })).status).toBe(403);
-    expect((await get('/', { Host: host(), Authorization: `Bearer ${t}` })).status).toBe(403);
-    expect((await get(tokenUrl(t), { Host: host() })).status).toBe(200);
+    expect((await get(`/T/${t}/`, { Host: host() })).status).toBe(404);
+    expect((await get(`//t/${t}/`, { Host: host() })).status).toBe(404);
+    expect((await get(`/x/../t/${t}/`, { Host: host() })).status).toBe(404);
+    expect((await get(`/?token=${t}`, { Host: host() })).status).toBe(404);
+    expect((await get('/', { Host: host(), Cookie: `shmscope_${server.port}=${t}` })).status).toBe(404);
+    expect((await get('/', { Host: host(), Authorization: `Bearer ${t}` })).status).toBe(404);
+    const ok = await get(tokenUrl(t), { Host: host() });
+    expect(ok.status).toBe(200);
+    expect(ok.head).not.toMatch(/set-cookie/i);
   });
 
   it('refuses Host spellings that are not exactly this server', async () => {
@@ -108,25 +113,26 @@ describe('web mode request gate: near misses', () => {
     }
   });
 
-  it('puts the strict CSP on refusals too, and never sets the cookie on a refusal', async () => {
+  it('puts the strict CSP on refusals too, and never sets a cookie', async () => {
     const refused = await get('/', { Host: `127.0.0.1:${server.port}` });
-    expect(refused.status).toBe(403);
+    expect(refused.status).toBe(404);
     const csp = /^content-security-policy: (.*)$/im.exec(refused.head)?.[1] ?? null;
     expectStrictCsp(csp, [`ws://127.0.0.1:${server.port}`, `ws://localhost:${server.port}`]);
     expect(refused.head).not.toMatch(/set-cookie/i);
   });
 
-  it('refuses WebSocket upgrades with the cookie but a foreign Origin, and with near-miss tokens', async () => {
+  it('refuses WebSocket upgrades from a foreign Origin, with near-miss tokens, and with the token as a cookie', async () => {
     const open = (url: string, headers: Record<string, string>): Promise<number | 'open'> => new Promise((resolve) => {
       const ws = new WebSocket(url, { headers });
       ws.on('open', () => { ws.close(); resolve('open'); });
       ws.on('unexpected-response', (_q, res) => resolve(res.statusCode ?? 0));
       ws.on('error', () => resolve(0));
     });
-    const base = `ws://127.0.0.1:${server.port}/ws`;
-    const cookie = `shmscope_${server.port}=${server.token}`;
-    expect(await open(base, { Cookie: cookie, Origin: 'http://evil.example' })).toBe(403);
-    expect(await open(`${base}?token=${server.token.slice(1)}`, {})).toBe(403);
-    expect(await open(base, { Cookie: cookie })).toBe('open');
+    const base = `ws://127.0.0.1:${server.port}/t/${server.token}/ws`;
+    expect(await open(base, { Origin: 'http://evil.example' })).toBe(403);
+    expect(await open(`ws://127.0.0.1:${server.port}/t/${server.token.slice(1)}/ws`, {})).toBe(404);
+    expect(await open(`ws://127.0.0.1:${server.port}/ws`, { Cookie: `shmscope_${server.port}=${server.token}` })).toBe(404);
+    expect(await open(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, {})).toBe(404);
+    expect(await open(base, { Origin: `http://127.0.0.1:${server.port}` })).toBe('open');
   });
 });

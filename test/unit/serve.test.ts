@@ -1,6 +1,6 @@
-// The web mode over real HTTP and WebSocket on 127.0.0.1: the token, Host and Origin are
-// enforced for pages and upgrades alike, traversal is refused, and the contract answers
-// over the socket through the same client the renderer uses.
+// The web mode over real HTTP and WebSocket on 127.0.0.1: the token (in the path, never a
+// cookie), Host and Origin are enforced for pages and upgrades alike, traversal is refused,
+// and the contract answers over the socket through the same client the renderer uses.
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -44,30 +44,37 @@ function get(path: string, headers: Record<string, string> = {}): Promise<Got> {
   });
 }
 
-const withToken = (path: string): string => `${path}${path.includes('?') ? '&' : '?'}token=${server.token}`;
+const withToken = (path: string): string => `/t/${server.token}${path}`;
 
 describe('web mode HTTP', () => {
-  it('prints a loopback URL carrying the token', () => {
-    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`);
+  it('prints a loopback URL carrying the token in its path', () => {
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/t/${server.token}/`);
     expect(server.token.length).toBeGreaterThanOrEqual(32);
   });
 
-  it('serves the renderer with the token, with CSP, and sets the session cookie', async () => {
+  it('serves the renderer and its assets under the token path, with CSP, and sets no cookie', async () => {
     const page = await get(withToken('/'));
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>shmscope</title>');
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
-    expect(String(page.headers['set-cookie'])).toMatch(new RegExp(`shmscope_${server.port}=${server.token}; HttpOnly; SameSite=Strict`));
-    const asset = await get('/assets/app.js', { Cookie: `shmscope_${server.port}=${server.token}` });
+    expect(page.headers['set-cookie']).toBeUndefined();
+    const asset = await get(withToken('/assets/app.js'));
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    // Without the slash, relative asset URLs would miss the token: redirected to it.
+    const bare = await get(withToken(''));
+    expect(bare.status).toBe(308);
+    expect(bare.headers.location).toBe(withToken('/'));
   });
 
-  it('refuses a missing or wrong token', async () => {
-    expect((await get('/')).status).toBe(403);
-    expect((await get('/?token=nope')).status).toBe(403);
-    expect((await get('/assets/app.js', { Cookie: `shmscope_${server.port}=nope` })).status).toBe(403);
-    expect((await get('/')).body).toMatch(/token missing/);
+  it('answers a missing or wrong token with the same 404 as any unknown path', async () => {
+    const answers = await Promise.all(['/', '/?token=nope', `/?token=${server.token}`, '/t/nope/', '/t/nope/assets/app.js', '/assets/app.js', '/t/', `/t/${server.token.slice(1)}/`]
+      .map((path) => get(path)));
+    for (const answer of answers) {
+      expect(answer.status).toBe(404);
+      expect(answer.body).toBe(answers[0]!.body);
+    }
+    expect(answers[0]!.body).not.toContain(server.token);
   });
 
   it('refuses a foreign Host (DNS rebinding) and a foreign Origin', async () => {
@@ -105,8 +112,10 @@ describe('web mode WebSocket', () => {
 
   it('refuses upgrades without the token, or from a foreign Origin or Host', async () => {
     const base = `ws://127.0.0.1:${server.port}/ws`;
-    expect(await rawSocket(base)).toEqual({ opened: false, status: 403 });
-    expect(await rawSocket(`${base}?token=wrong`)).toEqual({ opened: false, status: 403 });
+    expect(await rawSocket(base)).toEqual({ opened: false, status: 404 });
+    expect(await rawSocket(`${base}?token=${server.token}`)).toEqual({ opened: false, status: 404 });
+    expect(await rawSocket(`ws://127.0.0.1:${server.port}/t/wrong/ws`)).toEqual({ opened: false, status: 404 });
+    expect(wsUrl()).toBe(`ws://127.0.0.1:${server.port}/t/${server.token}/ws`);
     expect(await rawSocket(wsUrl(), { Origin: 'http://evil.example' })).toEqual({ opened: false, status: 403 });
     expect(await rawSocket(wsUrl(), { Host: 'evil.example' })).toEqual({ opened: false, status: 403 });
     expect(await rawSocket(wsUrl(), { Origin: `http://127.0.0.1:${server.port}` })).toEqual({ opened: true });
@@ -143,7 +152,8 @@ describe('web mode WebSocket', () => {
   });
 
   it('rejects a connect with a wrong token with a clear error', async () => {
-    await expect(connectWebSocket(`ws://127.0.0.1:${server.port}/ws?token=bad`, (url) => new WebSocket(url) as unknown as SocketLike))
-      .rejects.toThrow(/cannot connect|refused/);
+    const failure = connectWebSocket(`ws://127.0.0.1:${server.port}/t/bad/ws`, (url) => new WebSocket(url) as unknown as SocketLike);
+    await expect(failure).rejects.toThrow(/cannot connect|refused/);
+    await expect(failure).rejects.not.toThrow(/bad/);
   });
 });

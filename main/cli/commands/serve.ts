@@ -1,32 +1,62 @@
-import { startServer } from '../../serve';
+import { startServer, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_WATCHED_BYTES } from '../../serve';
+import { nameLookup } from '../../scan/users';
+import { sudoUid, uidOfUser } from '../../serve/access';
 import { UsageError, type Command } from '../command';
-import { stringOption } from '../values';
+import { flag, listOption, parseByteCount, stringOption } from '../values';
 
 export const serve: Command = {
   name: 'serve',
   summary: 'the app\'s UI in your browser (local web mode, 127.0.0.1 only)',
-  help: `Usage: shmscope serve [--port N]
+  help: `Usage: shmscope serve [--port N] [--read-only] [--allow-user NAME]...
 
 Serves the shmscope UI and its API on 127.0.0.1 only, behind a random token
 that is part of the printed URL: open it in a browser on this machine. For
 machines without a display, or where Electron cannot run. Ctrl-C stops it.
 
+Only processes of the user running the server may connect (under sudo, also
+the user who ran sudo). Run as root, whoever has the URL acts as root.
+
 Options:
-  --port N    the port (default: any free port)
+  --port N               the port (default: any free port)
+  --read-only            refuse every write, create, remove and chat join
+  --allow-user NAME      also serve processes of this local user (repeatable)
+  --max-connections N    open connections at once (default ${DEFAULT_MAX_CONNECTIONS})
+  --max-watched BYTES    bytes watched by all connections together (default ${DEFAULT_MAX_WATCHED_BYTES / 1024 / 1024}M)
   -h, --help
 `,
-  options: { port: { type: 'string' } },
+  options: {
+    port: { type: 'string' },
+    'read-only': { type: 'boolean' },
+    'allow-user': { type: 'string', multiple: true },
+    'max-connections': { type: 'string' },
+    'max-watched': { type: 'string' },
+  },
   async run(invocation, output) {
     const portText = stringOption(invocation, 'port');
     const port = portText === undefined ? 0 : Number(portText);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: expected a number from 0 to 65535, got "${portText}"`);
-    const server = await startServer({ port }).catch((error: unknown) => {
+    const connectionsText = stringOption(invocation, 'max-connections');
+    const maxConnections = connectionsText === undefined ? DEFAULT_MAX_CONNECTIONS : Number(connectionsText);
+    if (!Number.isInteger(maxConnections) || maxConnections < 1) throw new UsageError(`--max-connections: expected a whole number of at least 1, got "${connectionsText}"`);
+    const watchedText = stringOption(invocation, 'max-watched');
+    const maxWatchedBytes = watchedText === undefined ? DEFAULT_MAX_WATCHED_BYTES : parseByteCount('max-watched', watchedText);
+    const readOnly = flag(invocation, 'read-only');
+    const allowUids = allowedUsers(listOption(invocation, 'allow-user'));
+    const invoking = sudoUid();
+    if (invoking !== undefined) allowUids.push(invoking);
+
+    const server = await startServer({ port, readOnly, allowUids, maxConnections, maxWatchedBytes }).catch((error: unknown) => {
       if ((error as { code?: unknown }).code === 'EADDRINUSE') {
         throw Object.assign(new Error(`127.0.0.1:${port}: port is in use; pick another with --port N (0: any free port) (EADDRINUSE)`), { code: 'EADDRINUSE' });
       }
       throw error;
     });
-    await output.out(`shmscope web mode: open ${server.url}\n(only this machine can connect; the token in the URL is required; Ctrl-C stops)\n`);
+    if (process.geteuid?.() === 0) {
+      output.err(`shmscope: warning: running as root: anyone with this URL acts as root${readOnly ? ' (reading every segment; writes are refused)' : ' and can read, write and remove every segment; consider --read-only'}\n`);
+    }
+    const users = nameLookup();
+    const who = [...new Set([process.geteuid?.() ?? -1, ...allowUids])].map((uid) => users.user(uid)).join(', ');
+    await output.out(`shmscope web mode: open ${server.url}\n(only processes of ${who} on this machine can connect, with the token in the URL${readOnly ? '; read-only' : ''}; Ctrl-C stops)\n`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
@@ -35,3 +65,12 @@ Options:
     return 0;
   },
 };
+
+/** --allow-user values (names or uids) → uids; an unknown name is a usage error, not silently ignored. */
+function allowedUsers(names: string[]): number[] {
+  return names.map((name) => {
+    const uid = uidOfUser(name);
+    if (uid === undefined) throw new UsageError(`--allow-user: no such user "${name}"`);
+    return uid;
+  });
+}
