@@ -9,6 +9,7 @@ export class SegmentFeed {
   readonly #listeners = new Set<(result: ScanResult) => void>();
   #timer: NodeJS.Timeout | undefined;
   #last = '';
+  #lastResult: ScanResult | undefined;
   #soon: NodeJS.Immediate | undefined;
 
   constructor(scan: () => ScanResult, intervalMs: number) {
@@ -18,6 +19,9 @@ export class SegmentFeed {
 
   subscribe(listener: (result: ScanResult) => void): () => void {
     this.#listeners.add(listener);
+    // A listener that joins after the list was sent gets it at once, not at the next change.
+    const known = this.#lastResult;
+    if (known) setImmediate(() => { if (this.#listeners.has(listener) && this.#lastResult === known) listener(known); });
     this.#timer ??= setInterval(() => this.tick(), this.#interval);
     // The app's own timers must not keep a CLI `serve` or a test process alive by themselves.
     this.#timer.unref();
@@ -43,6 +47,7 @@ export class SegmentFeed {
     const signature = JSON.stringify(result);
     if (signature === this.#last) return;
     this.#last = signature;
+    this.#lastResult = result;
     for (const listener of [...this.#listeners]) listener(result);
   }
 
@@ -52,5 +57,6 @@ export class SegmentFeed {
     if (this.#soon) clearImmediate(this.#soon);
     this.#soon = undefined;
     this.#last = '';
+    this.#lastResult = undefined;
   }
 }

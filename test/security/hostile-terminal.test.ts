@@ -22,6 +22,9 @@ const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u
 // Retitle, wipe, carriage return, right-to-left override: `…txt.exe` would read `…exe.txt`.
 const HOSTILE_TAIL = '\u001b]2;pwn\u0007\u001b[2J\r\u202Etxt.exe';
 const HOSTILE_TAIL_SHOWN = '\\e]2;pwn\\x07\\e[2J\\r<U+202E>txt.exe';
+/** A POSIX name is shown in its reference spelling (main/segments/posix-name.ts: controls as \xHH,
+ *  so it can be typed back), then made visible (the bidi control). */
+const HOSTILE_NAME_SHOWN = '\\x1b]2;pwn\\x07\\x1b[2J\\x0d<U+202E>txt.exe';
 // A comm is at most 15 bytes: retitle, CR and a bidi override fit (12 bytes).
 const HOSTILE_COMM = '\u001b]2;pwn\u0007\r\u202E';
 const HOSTILE_COMM_SHOWN = '\\e]2;pwn\\x07\\r<U+202E>';
@@ -91,7 +94,7 @@ describe('ls and show print other users\' names and process names visibly', () =
     expect(table.status).toBe(0);
     expect(table.stdout).not.toMatch(RAW);
     const line = table.stdout.split('\n').find((l) => l.includes(name.slice(1, name.indexOf('\u001b'))));
-    expect(line).toContain(HOSTILE_TAIL_SHOWN);
+    expect(line).toContain(HOSTILE_NAME_SHOWN);
     expect(line).toContain(`${HOSTILE_COMM_SHOWN}[${holder.pid}]`);
   });
 
@@ -102,7 +105,7 @@ describe('ls and show print other users\' names and process names visibly', () =
     const shown = shmscope(['show', row.ref]);
     expect(shown.stderr).toBe('');
     expect(shown.stdout).not.toMatch(RAW);
-    expect(shown.stdout).toMatch(new RegExp(`^name: +.*${escapeRegExp(HOSTILE_TAIL_SHOWN)}$`, 'm'));
+    expect(shown.stdout).toMatch(new RegExp(`^name: +.*${escapeRegExp(HOSTILE_NAME_SHOWN)}$`, 'm'));
     expect(shown.stdout).toMatch(new RegExp(`^ *${holder.pid}  ${escapeRegExp(HOSTILE_COMM_SHOWN)} +nobody `, 'm'));
 
     const json = shmscope(['show', row.ref, '--json']);
@@ -116,7 +119,7 @@ describe('ls and show print other users\' names and process names visibly', () =
     const missing = shmscope(['show', `posix:shmscope-test-term-missing-${HOSTILE_TAIL}`]);
     expect(missing.status).toBe(1);
     expect(missing.stderr).not.toMatch(RAW);
-    expect(missing.stderr).toContain(`shmscope-test-term-missing-${HOSTILE_TAIL_SHOWN}`);
+    expect(missing.stderr).toContain(`shmscope-test-term-missing-${HOSTILE_NAME_SHOWN}`);
     expect(missing.stderr).toContain('(ENOENT)');
     const unknown = shmscope([`\u001b[2J${HOSTILE_TAIL}`]);
     expect(unknown.status).toBe(2);

@@ -57,7 +57,7 @@ describe('npm run dist -- --dir', () => {
     const renderer = files.filter((f) => f.startsWith('out/renderer/'));
     expect(renderer).toContain('out/renderer/index.html');
     expect(files.filter((f) => !f.startsWith('out/renderer/'))).toEqual(
-      [addonPath, 'out/main/cli.js', 'out/main/electron.js', 'out/preload/index.cjs', 'package.json'].sort());
+      [addonPath, 'out/main/cli.js', 'out/main/electron.js', 'out/main/maps-worker.js', 'out/preload/index.cjs', 'package.json'].sort());
     expect(files.some((f) => f.startsWith('node_modules/') || f.endsWith('.map') || f.endsWith('.ts'))).toBe(false);
   });
 

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startServer, type RunningServer } from '../../main/serve';
-import { methodNames } from '../../preload/api';
+import { createSegment, parseRef, removeSegment } from '../../main/segments';
+import { methodNames, type ScanResult } from '../../preload/api';
 import { connectWebSocket, wsUrlFromPage, type SocketLike } from '../../preload/ws-client';
 
 let server: RunningServer;
@@ -143,10 +144,14 @@ describe('web mode WebSocket', () => {
 
   it('pushes segmentsChanged events to the client', async () => {
     const { api, close } = await connectWebSocket(wsUrl(), (url) => new WebSocket(url) as unknown as SocketLike);
+    // The first list may have arrived before this listener: a new segment makes the next one.
+    const changed = new Promise<ScanResult>((resolve) => { api.onSegmentsChanged(resolve); });
+    const { ref } = createSegment({ kind: 'sysv', identity: { by: 'private' }, size: 4096, mode: 0o600, exclusive: true });
     try {
-      const first = await new Promise<unknown>((resolve) => { api.onSegmentsChanged(resolve); });
-      expect(first).toHaveProperty('segments');
+      const list = await changed;
+      expect(list).toHaveProperty('segments');
     } finally {
+      removeSegment(parseRef(ref));
       close();
     }
   });
