@@ -1,4 +1,4 @@
-// Implements the contract (preload/api.ts) over segments, scan and chat, in plain Node so
+// Implements the contract (common/contract.ts) over segments, scan and chat, in plain Node so
 // it is tested without Electron. Each transport connects one client per window or socket;
 // the client owns its watches and chat sessions, and dispose() releases them all (window
 // closed, socket dropped): rooms are left and segments detached.
@@ -20,7 +20,7 @@ import { Watches } from './service/watches';
 import {
   isMethodName, validateArgs,
   type AppInfo, type ArgsOf, type ScanResult, type SegmentRow, type EventName, type EventPayload, type MethodName, type Reply, type ResultOf,
-} from '../preload/api';
+} from '../common/contract';
 
 export interface ServiceOptions {
   transport: AppInfo['transport'];

@@ -6,8 +6,8 @@
 // that resolve with Reply envelopes as `shmscopeBridge`, then build window.shmscope from
 // them inside the page's world (preload/main-world.ts), where thrown Errors keep `code`.
 import { contextBridge, ipcRenderer } from 'electron';
-import { eventNames, listenerName, methodNames } from './api';
-import { buildRawApi } from './bridge';
+import { eventNames, listenerName, methodNames } from '../common/contract';
+import { buildRawApi } from '../common/bridge';
 import { ipcTransport } from './ipc-transport';
 import { installApi } from './main-world';
 

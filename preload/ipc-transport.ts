@@ -1,7 +1,7 @@
 // The Electron side of the bridge: a Transport over ipcRenderer. Kept apart from
 // preload/index.ts (which imports 'electron') so tests can drive it with a fake.
-import { ipcChannel, type Reply } from './api';
-import type { Transport } from './bridge';
+import { ipcChannel, type Reply } from '../common/contract';
+import type { Transport } from '../common/bridge';
 
 /** The part of Electron's ipcRenderer this uses. */
 export interface IpcRendererLike {

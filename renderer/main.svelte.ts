@@ -2,7 +2,7 @@
 // mode (shmscope serve) there is no preload, so the same API object is built over the page's
 // WebSocket. Either way App only ever sees a ShmscopeApi.
 import { mount } from 'svelte';
-import { connectWebSocket, wsUrlFromPage } from '../preload/ws-client';
+import { connectWebSocket, wsUrlFromPage } from './lib/ws-client';
 import App from './App.svelte';
 import type { ShmscopeApi } from './lib/contract';
 import './styles.css';

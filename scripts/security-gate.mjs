@@ -26,7 +26,7 @@ const require = createRequire(import.meta.url);
 /** Checks that need the network; excluded so the gate gives the same answer offline. */
 export const ONLINE_CHECKS = ['AvailableSecurityFixesGlobalCheck'];
 /** What the Electron main process runs and what its renderers can reach. */
-const SOURCES = ['main', 'preload'];
+const SOURCES = ['common', 'main', 'preload'];
 
 const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, input: { type: 'string' } } });
 

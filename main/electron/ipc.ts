@@ -4,7 +4,7 @@
 // refused with EPERM and never reaches the service.
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import type { Client, Service } from '../service';
-import { ipcChannel, methodNames, type EventName, type EventPayload, type Reply } from '../../preload/api';
+import { ipcChannel, methodNames, type EventName, type EventPayload, type Reply } from '../../common/contract';
 import { isAppUrl } from './protocol';
 
 export interface IpcRegistration {

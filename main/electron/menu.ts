@@ -1,7 +1,7 @@
 // The application menu. New Window and Quit act in main; the others ask the focused
 // window's renderer to act (open a dialog, refresh) through the contract's `menu` event.
 import { BrowserWindow, Menu, type MenuItemConstructorOptions } from 'electron';
-import type { MenuAction } from '../../preload/api';
+import type { MenuAction } from '../../common/contract';
 
 export interface MenuHandlers {
   newWindow(): void;

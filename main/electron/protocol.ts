@@ -3,8 +3,8 @@
 // paths are resolved by the same traversal-refusing code as the web mode.
 import { readFile } from 'node:fs/promises';
 import { protocol } from 'electron';
-import { securityHeaders } from '../serve/csp';
-import { contentType, NOT_BUILT_PAGE, resolveStatic } from '../serve/static';
+import { securityHeaders } from '../assets/csp';
+import { contentType, NOT_BUILT_PAGE, resolveStatic } from '../assets/static';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'shmscope';

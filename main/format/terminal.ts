@@ -1,8 +1,8 @@
 // What the CLI prints: every string from outside shmscope goes through `visible` (the escape is
-// documented in preload/visible.ts, shared with the UI), and --json stays exact but plain ASCII
+// documented in common/visible.ts, shared with the UI), and --json stays exact but plain ASCII
 // where a terminal or a bidi-aware viewer would act on a character.
-export { visible } from '../../preload/visible';
-import { visibleLines } from '../../preload/visible';
+export { visible } from '../../common/visible';
+import { visibleLines } from '../../common/visible';
 
 /**
  * `prefix` then the message; a message's further lines are indented by the prefix's width, so a

@@ -5,10 +5,10 @@ import { devToken, posixKey, processInfo, type DeletedStat, type ProcessInfo, ty
 import { prepareMapsWalker, scanMapsBounded, type BoundedScanOptions } from './maps-thread';
 import { POSIX_SHM_DIR, readPosixSegments } from './posix';
 import { formatPerms, readSysvSegments } from './sysv';
-import type { Attacher, Mapping, PosixRow, ScanResult, SegmentRow, SysvRow } from './types';
+import type { Attacher, Mapping, PosixRow, ScanResult, SegmentRow, SysvRow } from '../../common/scan-types';
 import { nameLookup, type NameLookup } from './users';
 
-export type { Attacher, Limits, Mapping, PosixRow, ScanResult, SegmentRow, SysvRow, UnreadableProcess } from './types';
+export type { Attacher, Limits, Mapping, PosixRow, ScanResult, SegmentRow, SysvRow, UnreadableProcess } from '../../common/scan-types';
 export { scanLimits } from './limits';
 
 function toMapping(range: Range): Mapping {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { readPosixSegments } from './posix';
 import { readSysvSegments } from './sysv';
-import type { KernelNumber, Limits, PosixRow, SysvRow } from './types';
+import type { KernelNumber, Limits, PosixRow, SysvRow } from '../../common/scan-types';
 import type { NameLookup } from './users';
 
 const noNames: NameLookup = { user: String, group: String };

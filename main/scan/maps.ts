@@ -14,7 +14,7 @@
 // without a bundler: relative imports here carry their .ts extension.
 import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import { errnoCode, isGone, readShared } from './fsutil.ts';
-import type { UnreadableProcess } from './types';
+import type { UnreadableProcess } from '../../common/scan-types';
 
 export interface Range { start: string; end: string; writable: boolean }
 

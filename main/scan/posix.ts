@@ -5,7 +5,7 @@ import { lstatSync, readdirSync } from 'node:fs';
 import { escapePosixName } from '../segments/posix-name';
 import { errnoCode, isGone } from './fsutil';
 import { formatPerms } from './sysv';
-import type { PosixRow } from './types';
+import type { PosixRow } from '../../common/scan-types';
 import type { NameLookup } from './users';
 
 export const POSIX_SHM_DIR = '/dev/shm';

@@ -3,7 +3,7 @@
 // Kernel format (ipc/shm.c sysvipc_shm_proc_show): key is "%10d" (signed), perms "%4o" (octal) and
 // carries SHM_DEST (01000) and SHM_LOCKED (02000) on top of the 9 mode bits, rss and swap are bytes.
 import { readTextOrNull } from './fsutil';
-import type { SysvRow } from './types';
+import type { SysvRow } from '../../common/scan-types';
 import type { NameLookup } from './users';
 
 export const SYSV_SHM_PATH = '/proc/sysvipc/shm';

@@ -2,11 +2,11 @@
 // unless the caller asks to write, as the design requires.
 import { ShmscopeError } from '../errors';
 import { native, type NativeMapping } from '../native';
-import type { CreateRequest, Created, SysvIdentity } from '../../preload/api';
+import type { CreateRequest, Created, SysvIdentity } from '../../common/contract';
 import { borrowingDenied, openBorrowedSysv, type Holder } from './borrowed';
 import { formatKey, formatRef, normalizePosixName, posixNameBytes, type SegmentRef } from './ref';
 
-// The request shapes are the contract's (preload/api.ts), so the UI, the CLI and this layer agree.
+// The request shapes are the contract's (common/contract.ts), so the UI, the CLI and this layer agree.
 export type { CreateRequest, Created, SysvIdentity };
 
 /** An open segment: bytes are copied in and out, never shared with JavaScript. */

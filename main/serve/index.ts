@@ -1,7 +1,7 @@
 // The local web mode (`shmscope serve`, and `npm start` without Electron): the built
 // renderer over HTTP and the contract over a WebSocket, on 127.0.0.1 only, behind a random
 // per-run token in the path and a check of the peer's local user. Endpoints: GET /t/TOKEN/
-// (and the renderer's assets below it), WS /t/TOKEN/ws — see preload/api.ts.
+// (and the renderer's assets below it), WS /t/TOKEN/ws — see common/contract.ts.
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -10,11 +10,11 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { createService, type ServiceOptions } from '../service';
 import { defaultChat } from '../service/chat-backend';
-import { MAX_RANGE } from '../../preload/api';
+import { MAX_RANGE } from '../../common/contract';
 import { judgePeer, type PeerVerdict } from './access';
-import { securityHeaders } from './csp';
+import { securityHeaders } from '../assets/csp';
 import { check, tokenPath } from './guard';
-import { contentType, defaultRendererDir, NOT_BUILT_PAGE, resolveStatic } from './static';
+import { contentType, defaultRendererDir, NOT_BUILT_PAGE, resolveStatic } from '../assets/static';
 import { serveSocket } from './socket';
 
 /** Open sockets (browser tabs, scripts) at once. */

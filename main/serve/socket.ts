@@ -3,7 +3,7 @@
 // rooms, detaches its segments).
 import type { WebSocket } from 'ws';
 import type { Service } from '../service';
-import { decode, encode } from '../../preload/wire';
+import { decode, encode } from '../../common/wire';
 
 /** A socket whose peer stops reading is cut rather than buffering without limit; with the
  *  server's connection limit this bounds all send buffers (16 sockets × 16 MiB by default). */

@@ -3,7 +3,7 @@
 // the history already holds (sent in that instant) are dropped by seq, so none shows twice.
 import { ChatRoom } from '../chat';
 import type { ChannelMessage, VerifiedParticipant } from '../chat/room';
-import type { ChatMessage, Participant } from '../../preload/api';
+import type { ChatMessage, Participant } from '../../common/contract';
 import type { ChatJoin, ChatRoomHandle } from './chat';
 
 function toMessage(m: ChannelMessage): ChatMessage {

@@ -3,7 +3,7 @@
 // real ChatRoom to it. Every session gets an opaque id that events carry back.
 import { randomUUID } from 'node:crypto';
 import { ShmscopeError } from '../errors';
-import type { ChatMessage, ChatRoomOwner, ChatSession, EventName, EventPayload, Participant } from '../../preload/api';
+import type { ChatMessage, ChatRoomOwner, ChatSession, EventName, EventPayload, Participant } from '../../common/contract';
 
 export interface ChatRoomHandle {
   readonly pid: number;

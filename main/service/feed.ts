@@ -1,7 +1,7 @@
 // One scanner loop shared by every client: scans about once a second while anyone is
 // connected and broadcasts the list only when it differs from the last one sent, so idle
 // windows cost one scan per second in total, not one per window.
-import type { ScanResult } from '../../preload/api';
+import type { ScanResult } from '../../common/contract';
 
 export class SegmentFeed {
   readonly #scan: () => ScanResult;

@@ -2,7 +2,7 @@
 // failures the same way: the message as written (it names the argument or segment) and an
 // errno-style code the renderer can branch on.
 import { errorCode } from '../errors';
-import type { WireError } from '../../preload/api';
+import type { WireError } from '../../common/contract';
 
 export function toWireError(error: unknown): WireError {
   const code = errorCode(error);

@@ -1,6 +1,6 @@
 // The viewer's own attachments (a watched hex view attaches when no other mapping can be
 // read) show up in the scan like anyone's: mark them so the UI can say "this viewer".
-import type { ScanResult } from '../../preload/api';
+import type { ScanResult } from '../../common/contract';
 
 export function markSelf(result: ScanResult, pid: number = process.pid): ScanResult {
   return {

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { ShmscopeError } from '../errors';
 import { openSegment, parseRef, sysvHolders, type Segment } from '../segments';
-import type { BytesChanged, Watch } from '../../preload/api';
+import type { BytesChanged, Watch } from '../../common/contract';
 import type { ByteBudget } from './budget';
 import { goneReason, identity } from './liveness';
 import { plain, readClamped } from './ranges';

@@ -3,8 +3,8 @@
 export type {
   AppInfo, Attacher, Bytes, BytesChanged, ChatMessage, ChatRoomOwner, ChatSession, CreateRequest, Created, Limits,
   MenuAction, Participant, PosixRow, ScanResult, SegmentRow, ShmscopeApi, SysvIdentity, SysvRow, Watch,
-} from '../../preload/api';
-export { MAX_CHAT_TEXT, MAX_RANGE } from '../../preload/api';
+} from '../../common/contract';
+export { MAX_CHAT_TEXT, MAX_RANGE } from '../../common/contract';
 
 /** The message and errno-style code of a failed call, for display ("No such file or directory (ENOENT)"). */
 export interface ShownError {

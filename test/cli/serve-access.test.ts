@@ -3,7 +3,7 @@
 // sudo, SUDO_UID) lets another local user's processes in, which are refused otherwise.
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { connectWebSocket, wsUrlFromPage, type SocketLike } from '../../preload/ws-client';
+import { connectWebSocket, wsUrlFromPage, type SocketLike } from '../../renderer/lib/ws-client';
 import { shmscope } from '../helpers/cli';
 import { uniquePosixName } from '../helpers/unique';
 import { canRunAsNobody, webClientAsNobody } from '../helpers/nobody-client';

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { _electron, type ElectronApplication } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { electronBinary } from '../../scripts/electron-path.mjs';
-import type { AppInfo } from '../../preload/api';
+import type { AppInfo } from '../../common/contract';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const found = electronBinary(root);

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { native } from '../../main/native';
-import type { ScanResult } from '../../preload/api';
+import type { ScanResult } from '../../common/contract';
 import { crashedBy, sleep, spawnRole } from './procs';
 import { fail, newRow, type Row } from './report';
 import { trackPosix, trackSysv, uniqueKey, uniquePosix, uniqueRoom } from './resources';

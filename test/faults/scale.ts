@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { native } from '../../main/native';
 import { scanSegments } from '../../main/scan';
-import type { ScanResult, SegmentRow } from '../../preload/api';
+import type { ScanResult, SegmentRow } from '../../common/contract';
 import { fail, newRow, type Row } from './report';
 import { onCleanup, trackPosix, trackSysv, uniqueKey, uniquePosix } from './resources';
 import { openService } from './service';

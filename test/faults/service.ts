@@ -1,6 +1,6 @@
 // The service (the layer the UI and web mode call) driven directly, as a window would.
 import { createService, type Client, type Service } from '../../main/service';
-import type { BytesChanged, WireError } from '../../preload/api';
+import type { BytesChanged, WireError } from '../../common/contract';
 
 export interface ServiceHarness {
   service: Service;

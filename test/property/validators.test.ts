@@ -1,11 +1,11 @@
-// Property tests of the contract's argument validators (preload/api.ts, preload/validate.ts):
+// Property tests of the contract's argument validators (common/contract.ts, common/validate.ts):
 // whatever a compromised renderer or a foreign WebSocket client sends, validateArgs either
 // returns the arguments unchanged (exactly when an independent oracle, written here from
 // the contract's documented limits, says they are valid) or throws a ContractError (EINVAL)
 // whose message names the method and the first bad argument, and stays short.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ContractError, isMethodName, MAX_CHAT_TEXT, MAX_RANGE, methodNames, validateArgs, type MethodName } from '../../preload/api';
+import { ContractError, isMethodName, MAX_CHAT_TEXT, MAX_RANGE, methodNames, validateArgs, type MethodName } from '../../common/contract';
 
 const RUNS = 3000;
 const MAX_SAFE = 2 ** 53 - 1;
@@ -67,7 +67,7 @@ const oracle = {
 } satisfies Record<string, Check>;
 type Kind = keyof typeof oracle;
 
-/** The contract's methods and their arguments, listed here independently of preload/api.ts. */
+/** The contract's methods and their arguments, listed here independently of common/contract.ts. */
 const signatures: Record<MethodName, [name: string, kind: Kind][]> = {
   info: [], listSegments: [], limits: [],
   showSegment: [['ref', 'ref']],

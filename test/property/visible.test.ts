@@ -1,4 +1,4 @@
-// The one visible form (preload/visible.ts) and the CLI's JSON (main/format/terminal.ts): what
+// The one visible form (common/visible.ts) and the CLI's JSON (main/format/terminal.ts): what
 // they print holds no character a terminal acts on or that reorders text, and JSON parses back
 // to the exact original.
 import fc from 'fast-check';

@@ -3,7 +3,7 @@
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import ChatPanel from '../../renderer/components/ChatPanel.svelte';
-import type { ChatRoomOwner, ChatSession, ShmscopeApi } from '../../preload/api';
+import type { ChatRoomOwner, ChatSession, ShmscopeApi } from '../../common/contract';
 import { createFakeApi } from './fake-api';
 
 let target: HTMLElement;

@@ -1,6 +1,6 @@
 // An in-memory ShmscopeApi: the contract's TypeScript type, implemented over plain objects, so
 // component tests exercise the same calls and events the real transports carry.
-import type { ChatMessage, ChatSession, EventName, EventPayload, Participant, ScanResult, SegmentRow, ShmscopeApi } from '../../preload/api';
+import type { ChatMessage, ChatSession, EventName, EventPayload, Participant, ScanResult, SegmentRow, ShmscopeApi } from '../../common/contract';
 
 type Listeners = { [E in EventName]: Set<(payload: EventPayload<E>) => void> };
 

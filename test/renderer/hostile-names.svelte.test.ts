@@ -1,6 +1,6 @@
 // Names, process names, nicks and messages from other users, rendered by the UI: a bidi override
 // must not reorder what follows (`adv-bidi-\u202Etxt.exe` would read "adv-bidi-exe.txt") and a
-// control must not vanish; both are shown in the one visible form (preload/visible.ts).
+// control must not vanish; both are shown in the one visible form (common/visible.ts).
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import ChatRoom from '../../renderer/components/ChatRoom.svelte';

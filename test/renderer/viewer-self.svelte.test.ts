@@ -4,7 +4,7 @@
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import SegmentDetails from '../../renderer/components/SegmentDetails.svelte';
-import type { Attacher } from '../../preload/api';
+import type { Attacher } from '../../common/contract';
 import { COLUMNS } from '../../renderer/lib/segments';
 import { sysvRow } from './fixtures';
 

@@ -10,9 +10,9 @@ import { registerIpc } from '../../main/electron/ipc';
 import { appResponse, APP_URL } from '../../main/electron/protocol';
 import { installSecurity } from '../../main/electron/security';
 import { createWindow } from '../../main/electron/window';
-import { contentSecurityPolicy } from '../../main/serve/csp';
+import { contentSecurityPolicy } from '../../main/assets/csp';
 import type { Client, Service } from '../../main/service';
-import { ipcChannel, methodNames, type Reply } from '../../preload/api';
+import { ipcChannel, methodNames, type Reply } from '../../common/contract';
 import { expectStrictCsp } from '../helpers/csp';
 
 beforeEach(() => fake.resetFakeElectron());

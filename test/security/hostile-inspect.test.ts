@@ -10,7 +10,7 @@ import { native } from '../../main/native';
 import { scanSegments } from '../../main/scan';
 import { openBorrowedSysv, openSegment, parseRef, sysvHolders } from '../../main/segments';
 import { createService, type Emit } from '../../main/service';
-import type { Reply, ScanResult } from '../../preload/api';
+import type { Reply, ScanResult } from '../../common/contract';
 import { spawnPeer, type Peer } from '../helpers/chat';
 import { SegmentJanitor } from '../helpers/cleanup';
 import { shmscope, shmscopeAsNobody } from '../helpers/cli';

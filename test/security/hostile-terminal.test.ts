@@ -1,6 +1,6 @@
 // Terminal injection: names, process names, nicks and messages from other users reach the
 // viewer's terminal through ls, show, chat and error messages. Each is printed with controls and
-// bidi characters spelled out (preload/visible.ts); --json keeps the exact strings.
+// bidi characters spelled out (common/visible.ts); --json keeps the exact strings.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';

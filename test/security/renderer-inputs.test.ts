@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createService, type Client, type Service } from '../../main/service';
-import type { Reply } from '../../preload/api';
+import type { Reply } from '../../common/contract';
 import { SegmentJanitor } from '../helpers/cleanup';
 import { uniquePosixName, uniqueSysvKey } from '../helpers/unique';
 

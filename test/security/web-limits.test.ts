@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_WATCHED_BYTES, startServer, type RunningServer } from '../../main/serve';
 import { createSegment, parseRef, removeSegment } from '../../main/segments';
-import { connectWebSocket, wsUrlFromPage, type SocketLike, type WsApi } from '../../preload/ws-client';
+import { connectWebSocket, wsUrlFromPage, type SocketLike, type WsApi } from '../../renderer/lib/ws-client';
 import { uniquePosixName } from '../helpers/unique';
 
 let root: string;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../main/serve';
 import { peerUid } from '../../main/serve/peer';
-import { wsUrlFromPage } from '../../preload/ws-client';
+import { wsUrlFromPage } from '../../renderer/lib/ws-client';
 import { NOBODY } from '../helpers/cli';
 import { canRunAsNobody, webClientAsNobody } from '../helpers/nobody-client';
 

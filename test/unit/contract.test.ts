@@ -3,10 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   ContractError, eventNames, ipcChannel, listenerName, methodNames, validateArgs, type EventName, type MethodName,
-} from '../../preload/api';
-import { buildApi, ShmscopeApiError, type Transport } from '../../preload/bridge';
+} from '../../common/contract';
+import { buildApi, ShmscopeApiError, type Transport } from '../../common/bridge';
 import { ipcTransport, type IpcRendererLike } from '../../preload/ipc-transport';
-import { decode, encode } from '../../preload/wire';
+import { decode, encode } from '../../common/wire';
 
 function refusal(method: MethodName, args: unknown[]): string {
   try {

@@ -16,7 +16,7 @@ import { installSecurity } from '../../main/electron/security';
 import { createWindow } from '../../main/electron/window';
 import { createService, type Service } from '../../main/service';
 import type { ChatJoin } from '../../main/service/chat';
-import { eventNames, ipcChannel, listenerName, methodNames, type Reply, type ShmscopeApi } from '../../preload/api';
+import { eventNames, ipcChannel, listenerName, methodNames, type Reply, type ShmscopeApi } from '../../common/contract';
 
 let service: Service | undefined;
 beforeEach(() => fake.resetFakeElectron());

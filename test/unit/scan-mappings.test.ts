@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scanSegments, type Mapping, type SegmentRow } from '../../main/scan/index';
 import { createService } from '../../main/service';
-import type { Reply, ScanResult } from '../../preload/api';
+import type { Reply, ScanResult } from '../../common/contract';
 import { SegmentJanitor } from '../helpers/cleanup';
 import { shmscope } from '../helpers/cli';
 import { type Child, ipcmk, pyChild, stopAll } from '../helpers/python-children';

@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startServer, type RunningServer } from '../../main/serve';
 import { createSegment, parseRef, removeSegment } from '../../main/segments';
-import { methodNames, type ScanResult } from '../../preload/api';
-import { connectWebSocket, wsUrlFromPage, type SocketLike } from '../../preload/ws-client';
+import { methodNames, type ScanResult } from '../../common/contract';
+import { connectWebSocket, wsUrlFromPage, type SocketLike } from '../../renderer/lib/ws-client';
 
 let server: RunningServer;
 let root: string;

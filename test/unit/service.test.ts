@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createService, type Client, type Emit, type Service } from '../../main/service';
 import type { ChatJoin, ChatRoomHandle } from '../../main/service/chat';
 import { openSegment, parseRef, removeSegment } from '../../main/segments';
-import type { EventName, Reply } from '../../preload/api';
+import type { EventName, Reply } from '../../common/contract';
 import { uniquePosixName } from '../helpers/unique';
 
 const cleanups: (() => unknown)[] = [];

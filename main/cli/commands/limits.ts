@@ -1,6 +1,6 @@
 import { scanLimits } from '../../scan';
 import { isUnlimited } from '../../scan/limits';
-import type { KernelNumber } from '../../scan/types';
+import type { KernelNumber } from '../../../common/scan-types';
 import type { Command } from '../command';
 import { flag } from '../values';
 import { humanSize } from '../table';

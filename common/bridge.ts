@@ -3,7 +3,7 @@
 import {
   eventNames, listenerName, methodNames,
   type EventName, type MethodName, type Reply, type ShmscopeApi, type WireError,
-} from './api';
+} from './contract';
 
 /** What a transport must provide: one request/reply call and one event subscription. */
 export interface Transport {

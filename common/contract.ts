@@ -7,7 +7,7 @@
 // * Use the `ShmscopeApi` type. In Electron it is `window.shmscope` (declare it with
 //   `declare global { interface Window { shmscope: ShmscopeApi } }`). In the web mode build
 //   the same object with `connectWebSocket(wsUrlFromPage(location.href))` from
-//   preload/ws-client.ts, so both transports behave identically (errors, events, bytes).
+//   renderer/lib/ws-client.ts, so both transports behave identically (errors, events, bytes).
 // * Every method returns a Promise. Failures reject with an Error carrying `code`
 //   (errno name such as 'EACCES' / 'ENOENT', or 'EINVAL' for a refused argument) and a
 //   message that names the argument or segment concerned: show `error.message` as is.
@@ -22,12 +22,12 @@
 //                             Server → client: {"id": n, "ok": true, "result": R}
 //                                            | {"id": n, "ok": false, "error": {"message", "code"}}
 //                             Server → client events: {"event": "name", "payload": P}
-//   Uint8Array values travel as {"$bytes": "<base64>"} (preload/wire.ts encodes/decodes them).
+//   Uint8Array values travel as {"$bytes": "<base64>"} (common/wire.ts encodes/decodes them).
 //   Host must be 127.0.0.1:PORT or localhost:PORT; Origin, when sent, the same origin; else 403.
 //   Any path outside /t/T/ is 404. A connection from a process of another local user is
 //   refused (403) unless the server allows that user. Beyond the server's connection limit,
 //   the socket is closed at once with code 1013 and the reason as text.
-import type { Attacher, KernelNumber, Limits, Mapping, PosixRow, ScanResult as ScannerResult, SegmentRow as ScannerRow, SysvRow, UnreadableProcess } from '../main/scan/types';
+import type { Attacher, KernelNumber, Limits, Mapping, PosixRow, ScanResult as ScannerResult, SegmentRow as ScannerRow, SysvRow, UnreadableProcess } from './scan-types';
 import { bool, bytes, ContractError, int, literal, object, optional, str, union, type Validator } from './validate';
 
 export { ContractError };

@@ -1,9 +1,9 @@
 // The web mode's window.shmscope: the same API object the Electron preload exposes, built
 // over a WebSocket to main/serve. Runs in the browser (the renderer imports it) and in
 // Node tests (with the `ws` package), so it only needs this minimal socket shape.
-import { isEventName, type Reply, type ShmscopeApi } from './api';
-import { buildApi, type Transport } from './bridge';
-import { decode, encode } from './wire';
+import { isEventName, type Reply, type ShmscopeApi } from '../../common/contract';
+import { buildApi, type Transport } from '../../common/bridge';
+import { decode, encode } from '../../common/wire';
 
 /** The subset of the browser WebSocket (and the `ws` package) used here. */
 export interface SocketLike {
