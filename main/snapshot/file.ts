@@ -1,7 +1,8 @@
 // Reading a snapshot file, or a raw file of bytes, as a ByteSource. The file is untrusted: it is
-// opened without following a symlink (a link planted where root will read would feed any file
-// root can read into a segment), must be a regular file (a FIFO or device would block or never
-// end), and a snapshot's header and checksum are checked before any of its bytes are used.
+// opened without following a symlink and must have a single hard link (a link planted where root
+// will read would feed any file root can read into a segment others read), must be a regular file
+// (a FIFO or device would block or never end), and a snapshot's header and checksum are checked
+// before any of its bytes are used.
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { errorCode, ShmscopeError } from '../errors';
@@ -49,6 +50,7 @@ export function openFileSource(file: string): ByteSource {
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) throw new ShmscopeError(file, 'is not a regular file — refusing to read it', 'ENOTREG');
+    if (stat.nlink > 1) throw new ShmscopeError(file, `has ${stat.nlink} hard links — refusing to read it (another user may have linked in a file only root can read; copy it first)`, 'EMLINK');
     const head = readFully(fd, file, 0, Math.min(stat.size, MAGIC.length + MAX_HEADER_BYTES));
     const parsed = head.subarray(0, MAGIC_PREFIX.length).equals(Buffer.from(MAGIC_PREFIX, 'latin1')) ? parseHeader(file, head, stat.size) : undefined;
     if (parsed !== undefined) verifyChecksum(fd, file, parsed.dataOffset, parsed.header.size, parsed.header.sha256);

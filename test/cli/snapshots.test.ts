@@ -8,8 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ChatRoom } from '../../main/chat';
+import { native } from '../../main/native';
 import { SegmentJanitor } from '../helpers/cleanup';
 import { shmscope } from '../helpers/cli';
+import { pyChild, stopAll } from '../helpers/python-children';
 import { uniquePosixName, uniqueSysvKey } from '../helpers/unique';
 
 const janitor = new SegmentJanitor();
@@ -115,6 +117,25 @@ describe.each(kinds)('snapshot round trip (%s)', (kind, make) => {
     expect(ok(['dump', ref])).toBe(hexdumpOf(snapshotData(a)));
     expect(shmscope(['diff', a, b])).toMatchObject({ status: 0, stdout: '' });
     expect(shmscope(['diff', a, ref])).toMatchObject({ status: 0, stdout: '' });
+  });
+});
+
+describe('shmscope snap of a segment another process holds', () => {
+  it('reads through the holder\'s mapping: the bytes it wrote, and the kernel\'s lpid and nattch stay as they were', async () => {
+    const ref = janitor.ref(ok(['create', 'sysv', '--private', '--size', '4096', '--mode', '0600']));
+    const shmid = Number(ref.slice('sysv:'.length));
+    const holder = await pyChild('sysv', String(shmid), 'rw', '1', '16'); // attaches, writes 16 × 'A'
+    try {
+      const before = native().sysvStat(shmid);
+      expect([before.lpid, before.nattch]).toEqual([holder.pid, 1]);
+      const a = file('held.snap');
+      ok(['snap', ref, '-o', a]);
+      expect(snapshotData(a).subarray(0, 17).toString('latin1')).toBe(`${'A'.repeat(16)}\0`);
+      const after = native().sysvStat(shmid);
+      expect([after.lpid, after.nattch, after.atime]).toEqual([holder.pid, 1, before.atime]);
+    } finally {
+      await stopAll([holder]);
+    }
   });
 });
 

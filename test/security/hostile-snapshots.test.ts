@@ -4,7 +4,7 @@
 // nothing is written into the segment; load never reads through a symlink or from a FIFO/device.
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -134,7 +134,7 @@ describe('load and diff of untrusted files', () => {
     expect(shmscope(['load', ref, file]).status).toBe(0);
   });
 
-  it('load refuses a symlink planted as FILE (it could point at /etc/shadow) and a FIFO (it would block)', () => {
+  it('load refuses a symlink planted as FILE (it could point at /etc/shadow), a hard link, and a FIFO (it would block)', () => {
     const secret = path('secret');
     writeFileSync(secret, Buffer.alloc(64, 0x53), { mode: 0o600 });
     const link = path('planted.snap');
@@ -143,6 +143,12 @@ describe('load and diff of untrusted files', () => {
     const refused = shmscope(['load', ref, link]);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toBe(`shmscope load: ${link}: is a symbolic link — refusing to follow it (give the file it points to) (ELOOP)\n`);
+    // A hard link needs no permission on the file when fs.protected_hardlinks is 0; root makes it here.
+    const hardLink = path('hard.snap');
+    linkSync(secret, hardLink);
+    const linked = shmscope(['load', ref, hardLink]);
+    expect(linked.status).toBe(1);
+    expect(linked.stderr).toBe(`shmscope load: ${hardLink}: has 2 hard links — refusing to read it (another user may have linked in a file only root can read; copy it first) (EMLINK)\n`);
     const fifo = path('fifo');
     asNobody('mkfifo', fifo);
     const blocked = shmscope(['load', ref, fifo]);

@@ -17,7 +17,8 @@ Compares the bytes of OLD and NEW, each a segment reference (sysv:ID,
 key:0xHEX, posix:NAME, room:NAME) or a file: a snapshot from "shmscope snap"
 (its metadata and checksum are checked first) or raw bytes. Write ./NAME for
 a file whose name looks like a reference. Segments are read as "dump" reads
-them, never written; files are never followed through a symbolic link.
+them, never written; files are never followed through a symbolic link, nor
+read when they have more than one hard link.
 
 Prints each 16-byte row that differs as "hexdump -C" would, OLD's bytes on a
 "-" line, NEW's on a "+" line, and a line of ^ under the bytes that changed;

@@ -16,7 +16,8 @@ Attaches REF read-write and copies the bytes of FILE in at offset N. FILE is
 a snapshot from "shmscope snap" (its metadata and checksum are checked first;
 nothing is written if they are off) or, when it does not start with
 "shmscope-snapshot/", raw bytes. Processes reading the segment meanwhile may
-see a mix of old and new bytes. A symbolic link as FILE is refused.
+see a mix of old and new bytes. A symbolic link as FILE, or a file with
+more than one hard link, is refused.
 
 FILE's bytes must fit between N and the end of the segment. They must also
 fill it exactly (the sizes match) unless --force is given; with --force the
