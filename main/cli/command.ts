@@ -24,6 +24,8 @@ export interface Command {
   /** The full `shmscope <name> --help` text, usage line first. */
   help: string;
   options: OptionSpec;
+  /** Exit status when the command fails (default 1); diff uses 2, as diff(1) and cmp(1) do. */
+  failureStatus?: number;
   /** Resolves to the exit status. */
   run(invocation: Invocation, output: Output): Promise<number>;
 }

@@ -67,7 +67,7 @@ export async function runCli(argv: string[], output: Output): Promise<number> {
       return EXIT_USAGE;
     }
     output.err(`shmscope ${command.name}: ${visible(describe(error))}\n`);
-    return EXIT_FAILURE;
+    return command.failureStatus ?? EXIT_FAILURE;
   }
 }
 

@@ -12,7 +12,8 @@ function isPrintable(byte: number): boolean {
   return byte >= 0x20 && byte <= 0x7e;
 }
 
-function formatLine(offset: number, bytes: Uint8Array): string {
+/** One `hexdump -C` line (newline included) for up to 16 bytes whose first byte sits at `offset`. */
+export function hexdumpLine(offset: number, bytes: Uint8Array): string {
   let hex = '';
   let text = '';
   for (let i = 0; i < BYTES_PER_LINE; i++) {
@@ -77,7 +78,7 @@ export class HexdumpWriter {
     }
     this.squeezing = false;
     this.previous = line.slice();
-    return formatLine(offset, line);
+    return hexdumpLine(offset, line);
   }
 }
 

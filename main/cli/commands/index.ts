@@ -2,12 +2,15 @@
 import type { Command } from '../command';
 import { chat } from './chat';
 import { create } from './create';
+import { diff } from './diff';
 import { dump } from './dump';
 import { limits } from './limits';
+import { load } from './load';
 import { ls } from './ls';
 import { rm } from './rm';
 import { serve } from './serve';
 import { show } from './show';
+import { snap } from './snap';
 import { write } from './write';
 
-export const commands: Command[] = [ls, show, dump, write, create, rm, limits, chat, serve];
+export const commands: Command[] = [ls, show, dump, write, snap, diff, load, create, rm, limits, chat, serve];

@@ -1,8 +1,7 @@
-import { describeChannel } from '../../chat';
-import { ShmscopeError } from '../../errors';
 import { visible } from '../../format/terminal';
-import { openSegment, parseRef, type Segment } from '../../segments';
+import { openSegment, parseRef } from '../../segments';
 import { UsageError, type Command } from '../command';
+import { refuseRoomHeader } from '../room-header';
 import { parseByteCount, parseHexBytes, requireOption, segmentRefArgument, stringOption } from '../values';
 
 export const write: Command = {
@@ -45,13 +44,3 @@ Options:
     return 0;
   },
 };
-
-/** The header page of a chat room (docs/channel-format.md): attach refuses a room whose header is off. */
-const ROOM_HEADER_BYTES = 4096;
-
-function refuseRoomHeader(segment: Segment, offset: number, length: number): void {
-  if (segment.kind !== 'sysv' || length === 0 || offset >= ROOM_HEADER_BYTES) return;
-  const room = describeChannel(Number(segment.ref.slice('sysv:'.length)))?.name;
-  if (room === undefined) return;
-  throw new ShmscopeError(segment.ref, `is the chat room "${room}": writing into its header page (bytes 0-${ROOM_HEADER_BYTES - 1}) breaks the room for everyone in it (ECHANNEL) — pass --force to write anyway`, 'EPERM');
-}
