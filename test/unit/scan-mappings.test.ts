@@ -82,8 +82,9 @@ describe('a process that maps one segment twice, read-only and read-write', () =
     expectBothMappings(listed.segments.find((r) => r.ref === `sysv:${id}`), child.pid, sysv);
     expectBothMappings(listed.segments.find((r) => r.ref === `posix:${name}`), child.pid, posix);
     const table = shmscope(['ls']).stdout.split('\n');
-    for (const ref of [` ${id} `, ` ${name} `]) {
-      expect(table.find((line) => line.includes(ref))).toMatch(new RegExp(`2 attachments in 1 process: python3\\[${child.pid}\\]x2$`));
+    // By the columns KIND KEY ID NAME: a bare number could also be another row's pid or size.
+    for (const row of [new RegExp(`^sysv +\\S+ +${id} `), new RegExp(`^posix +- +- +${name} `)]) {
+      expect(table.find((line) => row.test(line))).toMatch(new RegExp(`2 attachments in 1 process: python3\\[${child.pid}\\]x2$`));
     }
   });
 
