@@ -6,8 +6,9 @@ import { dump } from './dump';
 import { limits } from './limits';
 import { ls } from './ls';
 import { rm } from './rm';
+import { sem } from './sem';
 import { serve } from './serve';
 import { show } from './show';
 import { write } from './write';
 
-export const commands: Command[] = [ls, show, dump, write, create, rm, limits, chat, serve];
+export const commands: Command[] = [ls, show, dump, write, create, rm, limits, sem, chat, serve];
