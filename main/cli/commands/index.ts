@@ -5,10 +5,11 @@ import { create } from './create';
 import { dump } from './dump';
 import { limits } from './limits';
 import { ls } from './ls';
+import { ps } from './ps';
 import { rm } from './rm';
 import { sem } from './sem';
 import { serve } from './serve';
 import { show } from './show';
 import { write } from './write';
 
-export const commands: Command[] = [ls, show, dump, write, create, rm, limits, sem, chat, serve];
+export const commands: Command[] = [ls, show, dump, write, create, rm, limits, sem, ps, chat, serve];
