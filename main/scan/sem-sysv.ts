@@ -11,6 +11,12 @@ import type { SysvSemaphoreRow } from '../../common/scan-types';
 import type { NameLookup } from './users';
 
 export const SYSV_SEM_PATH = '/proc/sysvipc/sem';
+/**
+ * Semaphores whose figures one listing reads (4 syscalls each). Any user may create sets of up to
+ * SEMMSL (32000) semaphores, up to SEMMNS in all; past this budget the remaining sets are listed
+ * without values (E2BIG) rather than let them stall the scan.
+ */
+export const MAX_SEMAPHORES_READ = 256 * 1024;
 
 const COLUMNS = ['key', 'semid', 'perms', 'nsems', 'uid', 'gid', 'cuid', 'cgid', 'otime', 'ctime'] as const;
 
@@ -82,8 +88,17 @@ function fillValues(row: SysvSemaphoreRow): boolean {
 }
 
 /** Every semaphore set of this IPC namespace with its values where we may read them, by id. */
-export function readSysvSemaphores(names: NameLookup): SysvSemaphoreRow[] {
+export function readSysvSemaphores(names: NameLookup, budget = MAX_SEMAPHORES_READ): SysvSemaphoreRow[] {
   const text = readTextOrNull(SYSV_SEM_PATH);
   if (text === null) return [];
-  return parseSysvSem(text, names).filter(fillValues).sort((a, b) => a.id - b.id);
+  const limit = budget;
+  return parseSysvSem(text, names).sort((a, b) => a.id - b.id).filter((row) => {
+    if (row.nsems > budget) {
+      row.valueError = { code: 'E2BIG', message: `sem:${row.id}: values not read: more than ${limit} semaphores in all (see ipcs -s -i ${row.id})` };
+      budget = 0; // and none after it: past the budget, the listing says so once per set
+      return true;
+    }
+    budget -= row.nsems;
+    return fillValues(row);
+  });
 }

@@ -6,6 +6,8 @@ import { readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { decodeSemaphore, readPosixSemaphore } from '../../main/scan/sem-posix';
 import { scanSemaphores } from '../../main/scan/semaphores';
+import { readSysvSemaphores } from '../../main/scan/sem-sysv';
+import { nameLookup } from '../../main/scan/users';
 import { createService } from '../../main/service';
 import type { PosixSemaphoreRow, Reply, SemaphoreList, SysvSemaphoreRow } from '../../common/contract';
 import type { Holder } from '../helpers/children';
@@ -167,6 +169,19 @@ describe('shmscope sem: System V semaphore sets', () => {
     expect(run.status, run.stderr).toBe(0);
     const row = sysvRow(JSON.parse(run.stdout) as SemaphoreList, id);
     expect(row).toMatchObject({ values: null, lastPids: null, valueError: { code: 'EACCES' } });
+  });
+
+  it('reads at most a budget of semaphores per listing, and lists the sets past it without values (E2BIG)', () => {
+    const first = createSemSet(uniqueSysvKey(), [1, 2]);
+    sets.push(first.id);
+    const second = createSemSet(uniqueSysvKey(), [3, 4]);
+    sets.push(second.id);
+    // Only our two sets, in id order, against a budget of 3 semaphores: the second does not fit.
+    const budget = readSysvSemaphores(nameLookup(), Number.MAX_SAFE_INTEGER)
+      .filter((r) => r.id < first.id).reduce((n, r) => n + r.nsems, 0) + 3;
+    const rows = readSysvSemaphores(nameLookup(), budget);
+    expect(rows.find((r) => r.id === first.id)).toMatchObject({ values: [1, 2], valueError: null });
+    expect(rows.find((r) => r.id === second.id)).toMatchObject({ values: null, valueError: { code: 'E2BIG' } });
   });
 
   it('the service answers listSemaphores with the same rows', async () => {
