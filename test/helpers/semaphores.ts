@@ -33,7 +33,8 @@ elif cmd == 'semset':  # KEY V0 V1 ...: creates the set (IPC_EXCL, 0600), SETALL
     vals = [int(x) for x in sys.argv[3:]]
     i = libc.semget(int(sys.argv[2], 0), len(vals), 0o1000 | 0o2000 | 0o600)
     if i < 0: fail('semget')
-    if libc.semctl(i, 0, SETALL, (ctypes.c_ushort * len(vals))(*vals)) != 0: fail('semctl')
+    if libc.semctl(i, 0, SETALL, (ctypes.c_ushort * len(vals))(*vals)) != 0:
+        e = ctypes.get_errno(); libc.semctl(i, 0, 0); ctypes.set_errno(e); fail('semctl')  # IPC_RMID: leave nothing behind
     print(i, flush=True); sys.exit(0)
 elif cmd == 'semop':  # ID NUM OP: prints ok, then one semop, which blocks until it can complete
     b = Sembuf(int(sys.argv[3]), int(sys.argv[4]), 0)
