@@ -28,11 +28,13 @@
 //   refused (403) unless the server allows that user. Beyond the server's connection limit,
 //   the socket is closed at once with code 1013 and the reason as text.
 import type { Attacher, KernelNumber, Limits, Mapping, PosixRow, ScanResult as ScannerResult, SegmentRow as ScannerRow, SysvRow, UnreadableProcess } from './scan-types';
+import type { PosixSemaphoreRow, SemaphoreList, SemaphoreRow, SysvSemaphoreRow } from './scan-types';
 import { bool, bytes, ContractError, int, literal, object, optional, str, union, type Validator } from './validate';
 
 export { ContractError };
 
 export type { Attacher, KernelNumber, Limits, Mapping, PosixRow, SysvRow, UnreadableProcess };
+export type { PosixSemaphoreRow, SemaphoreList, SemaphoreRow, SysvSemaphoreRow };
 
 /** A scanner row, plus the chat room it holds when the segment is a shmscope chat room.
  *  roomUnknown: its key lies in the rooms' block but its header could not be read without
@@ -222,6 +224,8 @@ export const methods = {
   /** IPC_RMID / shm_unlink. Drops this app's own attachments to it first. */
   removeSegment: method<[ref: string], { ref: string }>(['ref', ref]),
   limits: method<[], Limits>(),
+  /** One look at every POSIX named semaphore and System V semaphore set, values read without changing them. */
+  listSemaphores: method<[], SemaphoreList>(),
   /** Reads a range now and then about once a second, emitting bytesChanged only when it changed.
    *  The segment stays attached (read-only) until unwatch or the window closes. */
   watchRange: method<[ref: string, offset: number, length: number], Watch>(['ref', ref], ['offset', offset], ['length', length]),

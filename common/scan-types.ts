@@ -145,3 +145,80 @@ export interface Limits {
   posixObjects: number;
   posixBytes: number;
 }
+
+// ── semaphores (`shmscope sem`, listSemaphores) ─────────────────────────────────────────────
+
+/**
+ * A POSIX named semaphore: the file /dev/shm/sem.NAME that glibc's sem_open creates and maps.
+ * The value is read from the file (pread), never with sem_getvalue/sem_open, so reading it changes
+ * nothing; see main/scan/sem-posix.ts for the glibc layout relied on.
+ */
+export interface PosixSemaphoreRow {
+  kind: 'posix';
+  /** sem:posix:NAME (NAME escaped as in PosixRow.name). */
+  ref: `sem:posix:${string}`;
+  /** The name given to sem_open, without its leading slash (the file is sem.NAME), escaped by escapePosixName. */
+  name: string;
+  /** The semaphore's value; null when it could not be read (see valueError). */
+  value: number | null;
+  /** Threads glibc counts as blocked in sem_wait on it (the nwaiters word); null when unread. */
+  waiters: number | null;
+  /** Why value is null: an errno-style code and message (EACCES, ENOTREG, ELAYOUT...), else null. */
+  valueError: { code: string; message: string } | null;
+  /** File size in bytes (32 for glibc on x86-64). */
+  size: number;
+  perms: string;
+  mode: number;
+  uid: number;
+  gid: number;
+  owner: string;
+  group: string;
+  /** Milliseconds since the epoch. */
+  mtime: number;
+  /** Processes that map it (by device and inode in /proc/PID/maps). */
+  attachers: Attacher[];
+  /** Processes whose maps could not be read (they may map it too). */
+  unreadableProcesses: number;
+}
+
+/** A System V semaphore set (/proc/sysvipc/sem and semctl): per-semaphore arrays are indexed by semnum. */
+export interface SysvSemaphoreRow {
+  kind: 'sysv';
+  /** sem:sysv:ID */
+  ref: `sem:sysv:${number}`;
+  /** '0x%08x' (unsigned); 0x00000000 is IPC_PRIVATE. */
+  key: string;
+  keyNumber: number;
+  id: number;
+  nsems: number;
+  perms: string;
+  mode: number;
+  uid: number;
+  gid: number;
+  owner: string;
+  group: string;
+  cuid: number;
+  cgid: number;
+  /** Last semop and last change, seconds since the epoch, 0 = never. */
+  otime: number;
+  ctime: number;
+  /** semctl(GETALL); null when the set could not be read (see valueError). */
+  values: number[] | null;
+  /** semctl(GETNCNT) of each semaphore: processes blocked waiting for its value to increase. */
+  waiting: number[] | null;
+  /** semctl(GETZCNT) of each semaphore: processes blocked waiting for it to become zero. */
+  waitingForZero: number[] | null;
+  /** semctl(GETPID) of each semaphore: the process of the last semop on it (0 = none yet). */
+  lastPids: number[] | null;
+  valueError: { code: string; message: string } | null;
+}
+
+export type SemaphoreRow = PosixSemaphoreRow | SysvSemaphoreRow;
+
+export interface SemaphoreList {
+  /** POSIX semaphores by name, then System V sets by id. */
+  semaphores: SemaphoreRow[];
+  unreadableProcesses: number;
+  unreadable: UnreadableProcess[];
+  scannedProcesses: number;
+}

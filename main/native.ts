@@ -30,6 +30,30 @@ export interface SysvStat {
   locked: boolean;
 }
 
+/** semctl() look at one System V semaphore set; per-semaphore arrays are indexed by semnum. */
+export interface SysvSemRead {
+  semid: number;
+  key: number;
+  /** The 9 permission bits. */
+  mode: number;
+  uid: number;
+  gid: number;
+  cuid: number;
+  cgid: number;
+  /** Seconds since the epoch, 0 = never. */
+  otime: number;
+  ctime: number;
+  nsems: number;
+  /** GETALL */
+  values: number[];
+  /** GETNCNT: blocked waiting for an increase. */
+  ncnt: number[];
+  /** GETZCNT: blocked waiting for zero. */
+  zcnt: number[];
+  /** GETPID: the last process to operate on each semaphore. */
+  pids: number[];
+}
+
 export interface SysvGetOptions {
   /** IPC_CREAT */
   create: boolean;
@@ -210,6 +234,9 @@ export interface NativeAddon {
   sysvStat(shmid: number): SysvStat;
   sysvRemove(shmid: number): void;
   SysvAttachment: new (shmid: number, readOnly: boolean) => SysvAttachment;
+  /** Reads one semaphore set without changing it (IPC_STAT, GETALL, GETNCNT, GETZCNT, GETPID).
+   *  Errors name "sem:ID": EACCES without read permission, EINVAL/EIDRM when it is gone. */
+  sysvSemRead(semid: number): SysvSemRead;
   /** Name with the leading slash, e.g. "/demo": bytes (any, as in /dev/shm) or a string taken as UTF-8.
    *  Opens only a regular file, never blocking and never following a symlink: code 'ENOTREG' for a
    *  FIFO, directory, socket or device, 'ELOOP' for a symlink; 'ENAMETOOLONG' past 255 bytes after '/'. */

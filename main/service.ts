@@ -7,6 +7,7 @@ import pkg from '../package.json' with { type: 'json' };
 import { ShmscopeError } from './errors';
 import { labelRooms } from './chat';
 import { scanLimits, scanSegments } from './scan';
+import { scanSemaphores } from './scan/semaphores';
 import {
   createSegment, formatRef, openSegment, parseRef, removeSegment, resolveSysvId, sysvHolders, type SegmentRef,
 } from './segments';
@@ -128,6 +129,7 @@ export function createService(options: ServiceOptions): Service {
       return { ref: removed };
     },
     limits: () => scanLimits(),
+    listSemaphores: () => scanSemaphores(),
     watchRange: (state, ref, offset, length) => {
       const watch = state.watches.add(ref, offset, length);
       syncWatchTimer();

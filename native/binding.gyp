@@ -6,6 +6,7 @@
         "src/addon.cc",
         "src/os_error.cc",
         "src/sysv_segment.cc",
+        "src/sysv_sem.cc",
         "src/posix_segment.cc",
         "src/channel.cc",
         "src/channel_reader.cc",

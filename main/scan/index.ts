@@ -15,7 +15,7 @@ function toMapping(range: Range): Mapping {
   return { start: range.start, end: range.end, access: range.writable ? 'rw' : 'ro' };
 }
 
-function toAttacher(pid: number, info: ProcessInfo, ranges: readonly Range[], names: NameLookup): Attacher {
+export function toAttacher(pid: number, info: ProcessInfo, ranges: readonly Range[], names: NameLookup): Attacher {
   // One attacher per process, with every range it maps the segment at (attach counts are per process).
   const mappings = ranges.map(toMapping);
   const first = mappings[0]!;

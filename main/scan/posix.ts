@@ -14,7 +14,7 @@ export const POSIX_SHM_DIR = '/dev/shm';
 export interface PosixEntry { row: PosixRow; dev: number; ino: number }
 
 /** A directory entry: how we show it, and the path that opens it. */
-interface Named { name: string; path: string | Buffer }
+export interface Named { name: string; path: string | Buffer }
 
 const NEEDS_ESCAPE = /[\x00-\x1f\x7f\\]/;
 
@@ -22,7 +22,7 @@ const NEEDS_ESCAPE = /[\x00-\x1f\x7f\\]/;
  * The names in `dir`. Node's string listing (twice as fast as Buffers, for lstat too) is exact for
  * valid UTF-8; it turns other bytes into U+FFFD, so a listing holding U+FFFD is read again as bytes.
  */
-function listNames(dir: string): Named[] {
+export function listNames(dir: string): Named[] {
   const texts = readdirSync(dir);
   if (!texts.some((text) => text.includes('\uFFFD'))) {
     return texts.map((text) => ({ name: NEEDS_ESCAPE.test(text) ? escapePosixName(Buffer.from(text)) : text, path: `${dir}/${text}` }));

@@ -5,11 +5,13 @@
 #include "posix_segment.h"
 #include "process_exit.h"
 #include "sysv_segment.h"
+#include "sysv_sem.h"
 
 namespace shmscope {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitSysv(env, exports);
+  InitSysvSem(env, exports);
   InitPosix(env, exports);
   InitChannel(env, exports);
   InitProcessExit(env, exports);

@@ -3,6 +3,7 @@
 export type {
   AppInfo, Attacher, Bytes, BytesChanged, ChatMessage, ChatRoomOwner, ChatSession, CreateRequest, Created, Limits,
   MenuAction, Participant, PosixRow, ScanResult, SegmentRow, ShmscopeApi, SysvIdentity, SysvRow, Watch,
+  SemaphoreList, SemaphoreRow,
 } from '../../common/contract';
 export { MAX_CHAT_TEXT, MAX_RANGE } from '../../common/contract';
 

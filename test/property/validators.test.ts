@@ -69,7 +69,7 @@ type Kind = keyof typeof oracle;
 
 /** The contract's methods and their arguments, listed here independently of common/contract.ts. */
 const signatures: Record<MethodName, [name: string, kind: Kind][]> = {
-  info: [], listSegments: [], limits: [],
+  info: [], listSegments: [], limits: [], listSemaphores: [],
   showSegment: [['ref', 'ref']],
   readRange: [['ref', 'ref'], ['offset', 'offset'], ['length', 'length']],
   writeRange: [['ref', 'ref'], ['offset', 'offset'], ['data', 'data']],

@@ -80,6 +80,7 @@ export function createFakeApi(initial: SegmentRow[] = []): FakeApi {
     }),
     removeSegment: (ref) => call('removeSegment', [ref], () => ({ ref })),
     limits: () => call('limits', [], () => ({ shmmax: 2 ** 62, shmall: 2 ** 62, shmmni: 4096, pageSize: 4096, segments: 1, pagesInUse: 1, posixObjects: 0, posixBytes: 0 })),
+    listSemaphores: () => call('listSemaphores', [], () => ({ semaphores: [], unreadableProcesses: 0, unreadable: [], scannedProcesses: 0 })),
     watchRange: (ref, offset, length) => call('watchRange', [ref, offset, length], () => {
       const m = bytesOf(ref);
       return { ref, offset, size: m.length, data: m.slice(offset, offset + length), watchId: `w${nextWatch++}` };

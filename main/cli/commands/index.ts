@@ -7,10 +7,12 @@ import { dump } from './dump';
 import { limits } from './limits';
 import { load } from './load';
 import { ls } from './ls';
+import { ps } from './ps';
 import { rm } from './rm';
+import { sem } from './sem';
 import { serve } from './serve';
 import { show } from './show';
 import { snap } from './snap';
 import { write } from './write';
 
-export const commands: Command[] = [ls, show, dump, write, snap, diff, load, create, rm, limits, chat, serve];
+export const commands: Command[] = [ls, show, dump, write, snap, diff, load, create, rm, limits, sem, ps, chat, serve];
