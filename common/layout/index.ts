@@ -4,4 +4,5 @@ export { parseDeclarations, MAX_SOURCE_CHARS } from './parser';
 export { decode, fieldCount, cText, type DecodedField, type DecodedValue, type DecodeOptions } from './decode';
 export { LayoutError } from './errors';
 export { findType, recordTypes } from './lookup';
+export { layoutRows, type LayoutRow } from './rows';
 export type { CType, Declarations, Member, NamedType, RecordType, SourceLocation } from './types';

@@ -2,7 +2,9 @@
 import type { Command } from '../command';
 import { chat } from './chat';
 import { create } from './create';
+import { decode } from './decode';
 import { dump } from './dump';
+import { layout } from './layout';
 import { limits } from './limits';
 import { ls } from './ls';
 import { rm } from './rm';
@@ -10,4 +12,4 @@ import { serve } from './serve';
 import { show } from './show';
 import { write } from './write';
 
-export const commands: Command[] = [ls, show, dump, write, create, rm, limits, chat, serve];
+export const commands: Command[] = [ls, show, dump, layout, decode, write, create, rm, limits, chat, serve];
