@@ -9,15 +9,17 @@ import { changeText, clock, fieldKey } from './values';
 
 export interface WatchTarget { segment: Segment; type: CType; offset: number; count: number }
 
+/** What was printed first: the bytes and their decoding (changes are counted from these). */
+export interface WatchStart { bytes: Buffer; fields: DecodedField[] }
+
 /** Polls until SIGINT or SIGTERM; resolves to the exit status (0). */
-export async function watch(target: WatchTarget, first: DecodedField[], intervalMs: number, json: boolean, output: Output): Promise<number> {
+export async function watch(target: WatchTarget, start: WatchStart, intervalMs: number, json: boolean, output: Output): Promise<number> {
   const stop = new AbortController();
   const interrupted = () => stop.abort();
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   const length = target.type.size * target.count;
-  let bytes = target.segment.read(target.offset, length);
-  let fields = first;
+  let { bytes, fields } = start;
   try {
     for (;;) {
       try {

@@ -67,14 +67,15 @@ Options:
       if (offset > segment.size || length > segment.size - offset) {
         throw new ShmscopeError(segment.ref, `${count === 1 ? named.name : `${count} × ${named.name}`} (${length} bytes) at offset ${offset} runs past the end of the segment (${segment.size} bytes)`, 'ERANGE');
       }
-      const first = decodeBytes(type, segment.read(offset, length), { count, baseOffset: offset });
+      const bytes = segment.read(offset, length);
+      const first = decodeBytes(type, bytes, { count, baseOffset: offset });
       const json = flag(invocation, 'json');
       const title = `${named.name} at ${segment.ref} offset ${offset}${count === 1 ? '' : ` × ${count}`} (${length} bytes)`;
       await output.out(json
         ? `${safeJson({ type: named.name, size: type.size, ...(count === 1 ? {} : { count }), ref: segment.ref, offset, fields: first }, flag(invocation, 'watch') ? undefined : 2)}\n`
         : valuesText(title, first));
       if (!flag(invocation, 'watch')) return 0;
-      return await watch({ segment, type, offset, count }, first, interval, json, output);
+      return await watch({ segment, type, offset, count }, { bytes, fields: first }, interval, json, output);
     } finally {
       segment.close();
     }
