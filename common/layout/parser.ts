@@ -3,7 +3,7 @@
 // brace, as a compiler does, so `sizeof(struct s)` works in later array sizes.
 // Errors name the place: "layout.h:3:14: expected ';' after member, found 'int'".
 import { BUILTIN_TYPEDEFS, IGNORED_WORDS, integerFromKeywords, TYPE_KEYWORDS } from './builtins';
-import { arrayOf, enumType, layoutRecord, type MemberDeclaration, type RecordAttributes } from './engine';
+import { arrayOf, enumType, layoutRecord, MAX_OBJECT_BYTES, type MemberDeclaration, type RecordAttributes } from './engine';
 import { LayoutError } from './errors';
 import { evaluate, expectPunct, type ExprCursor } from './expr';
 import { tokenize, type Token } from './lexer';
@@ -11,7 +11,7 @@ import { preprocess } from './preprocess';
 import type { CType, Declarations, NamedType, SourceLocation } from './types';
 
 /** Input larger than this is refused before tokenizing (a header of declarations is small). */
-export const MAX_SOURCE_CHARS = 4 * 1024 * 1024;
+export const MAX_SOURCE_CHARS = 1024 * 1024;
 const MAX_DEPTH = 100;
 
 /** What a declarator can denote before it is known to be a complete object type. */
@@ -422,6 +422,7 @@ class Parser implements ExprCursor {
           if (!this.isPunct(']')) length = this.constant();
           this.expect(']', 'after array size');
           if (length < 0n) this.fail(`size of array ${name === undefined ? '' : `'${name}' `}is negative`, open);
+          if (length > BigInt(MAX_OBJECT_BYTES)) this.fail(`size of array ${name === undefined ? '' : `'${name}' `}is too large (${length})`, open);
           suffixes.push((element) => {
             const complete = this.complete(element, open.at, `array element${name === undefined ? '' : ` of '${name}'`}`);
             try {

@@ -8,7 +8,15 @@ import { LayoutError } from './errors';
 import { evaluate, type ExprCursor } from './expr';
 import type { Token } from './lexer';
 
-const MAX_TOKENS = 1_000_000;
+const MAX_TOKENS = 500_000;
+
+/** The macros being expanded, innermost first (a list: nothing is copied per expansion). */
+interface Hidden { name: string; outer: Hidden | undefined }
+
+function isHidden(hidden: Hidden | undefined, name: string): boolean {
+  for (let h = hidden; h !== undefined; h = h.outer) if (h.name === name) return true;
+  return false;
+}
 
 type Macro = { kind: 'object'; body: Token[] } | { kind: 'function' };
 
@@ -31,14 +39,14 @@ export function preprocess(tokens: Token[]): Token[] {
   }
 
   /** Appends `list` with macros expanded; `hidden` are the macros being expanded (never re-expanded, as in C). */
-  function expandInto(list: Token[], hidden: ReadonlySet<string>, sink: (token: Token) => void, useSite?: Token['at']): void {
+  function expandInto(list: Token[], hidden: Hidden | undefined, sink: (token: Token) => void, useSite?: Token['at']): void {
     for (let i = 0; i < list.length; i++) {
       const token = list[i]!;
       const at = useSite ?? token.at;
-      const macro = token.kind === 'ident' && !hidden.has(token.text) ? macros.get(token.text) : undefined;
+      const macro = token.kind === 'ident' && !isHidden(hidden, token.text) ? macros.get(token.text) : undefined;
       if (macro === undefined) { sink(useSite ? { ...token, at } as Token : token); continue; }
       if (macro.kind === 'function') throw new LayoutError(at, `function-like macro '${'text' in token ? token.text : ''}' is not supported`);
-      expandInto(macro.body, new Set([...hidden, token.kind === 'ident' ? token.text : '']), sink, at);
+      expandInto(macro.body, { name: token.kind === 'ident' ? token.text : '', outer: hidden }, sink, at);
     }
   }
 
@@ -58,7 +66,7 @@ export function preprocess(tokens: Token[]): Token[] {
       resolved.push(token);
     }
     const expanded: Token[] = [];
-    expandInto(resolved, new Set(), (token) => expanded.push(token.kind === 'ident' ? { kind: 'number', text: '0', at: token.at } : token));
+    expandInto(resolved, undefined, (token) => expanded.push(token.kind === 'ident' ? { kind: 'number', text: '0', at: token.at } : token));
     const end: Token = { kind: 'eof', text: '', at: directive.at };
     const cursor = cursorOver(expanded, end);
     const value = evaluate(cursor, { name: () => undefined });
@@ -122,7 +130,7 @@ export function preprocess(tokens: Token[]): Token[] {
       out.push(token);
       continue;
     }
-    if (taking()) expandInto([token], new Set(), emit);
+    if (taking()) expandInto([token], undefined, emit);
   }
   return out;
 }
