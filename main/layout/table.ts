@@ -32,7 +32,8 @@ export function layoutText(named: NamedType): string {
   const holes = rows.filter((row) => row.kind !== 'member');
   const wasted = holes.reduce((sum, row) => sum + row.size * 8 + (row.bits ?? 0), 0);
   const bitNote = rows.some((row) => row.bits !== undefined) ? '\n(offset a:b = bit b of byte a, bit 0 the least significant; Nb = N bits)' : '';
-  const summary = holes.length === 0 ? 'no holes or padding' : `${holes.length} hole${holes.length === 1 ? '' : 's'}/padding, ${wasted % 8 === 0 ? `${wasted / 8} bytes` : `${wasted} bits`} unused`;
+  const unused = `${Math.floor(wasted / 8)} bytes${wasted % 8 === 0 ? '' : ` ${wasted % 8} bits`}`;
+  const summary = holes.length === 0 ? 'no holes or padding' : `${holes.length} hole${holes.length === 1 ? '' : 's'}/padding, ${unused} unused`;
   return `${title}\n${renderTable(COLUMNS, rows)}${summary}${bitNote}\n`;
 }
 
