@@ -75,6 +75,8 @@ function baseAndDimensions(type: CType): [string, string] {
 }
 
 export function arrayOf(element: CType, length: number): ArrayType {
+  // gcc refuses it too: element i would not be aligned (typedef int t __attribute__((aligned(8)))).
+  if (element.size % element.align !== 0) throw new Error(`alignment of array elements (${element.align}) is greater than element size (${element.size})`);
   const size = element.size * length;
   const [base, dimensions] = baseAndDimensions(element);
   if (size > MAX_OBJECT_BYTES) throw new Error(`array of ${length} × ${element.size} bytes is larger than ${MAX_OBJECT_BYTES} bytes`);

@@ -104,6 +104,10 @@ describe('errors name file:line:column', () => {
     expect(error('#pragma pack(1)\nstruct a { int x; };')).toBe('layout.h:1:1: #pragma pack is not supported; use __attribute__((packed)) or aligned(N)');
   });
 
+  it('an array of an over-aligned element, as gcc refuses it', () => {
+    expect(error('typedef int aint __attribute__((aligned(8)));\nstruct a { aint x[2]; };')).toBe('layout.h:2:18: alignment of array elements (8) is greater than element size (4)');
+  });
+
   it('a redefinition, at the second definition', () => {
     expect(error('struct a { int x; };\nstruct a { int y; };')).toBe("layout.h:2:8: redefinition of 'struct a'");
   });
