@@ -134,11 +134,14 @@ describe('shmscope decode', () => {
     expect(text).toContain('"\\x1b]2;owned\\x07\\x1b[2J\\r\\n\\xe2\\x80\\xae"');
   });
 
-  it('refuses a type with more members than it will print', () => {
+  it('refuses a type with more members or bytes than it will print', () => {
     const path = header('huge.h', 'struct huge { int cells[1000][1000]; };');
     const result = shmscope(['decode', posixWith(new Uint8Array(16)), '--layout', path]);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/struct huge: 1 × 1000000 members is more than 100000 to print.*\(E2BIG\)\n$/);
+    const text = header('text.h', 'struct text { char all[1 << 30]; };');
+    const big = shmscope(['decode', posixWith(new Uint8Array(16)), '--layout', text]);
+    expect(big.stderr).toMatch(/struct text: 1 × 1073741824 bytes is more than 16777216 to decode.*\(E2BIG\)\n$/);
   });
 
   it.runIf(process.getuid?.() === 0)('as root, reads a System V segment through a holder\'s mapping: lpid, atime and nattch stay as they were', async () => {

@@ -8,8 +8,10 @@ import { openSegment, parseRef, sysvHolders } from '../../segments';
 import { UsageError, type Command } from '../command';
 import { flag, parseByteCount, requireOption, segmentRefArgument, stringOption } from '../values';
 
-// A decode is printed whole: past this many members, ask for a smaller --count or a narrower type.
+// A decode is printed whole (and re-read every interval with --watch): past this many members
+// or bytes, ask for a smaller --count or a narrower type. A char[1 << 30] is one member.
 const MAX_FIELDS = 100_000;
+const MAX_BYTES = 16 * 1024 * 1024;
 const DEFAULT_INTERVAL_MS = 100;
 
 function positiveInteger(option: string, text: string | undefined, fallback: number, min: number): number {
@@ -60,6 +62,9 @@ Options:
     const fields = fieldCount(type) * count;
     if (fields > MAX_FIELDS) {
       throw new ShmscopeError(named.name, `${count} × ${fieldCount(type)} members is more than ${MAX_FIELDS} to print; use a smaller --count or a member's type with --offset`, 'E2BIG');
+    }
+    if (type.size * count > MAX_BYTES) {
+      throw new ShmscopeError(named.name, `${count} × ${type.size} bytes is more than ${MAX_BYTES} to decode; use a smaller --count or a member's type with --offset`, 'E2BIG');
     }
     const segment = openSegment(ref, { holders: sysvHolders });
     try {
