@@ -43,6 +43,8 @@ class Parser implements ExprCursor {
   private readonly tags = new Map<string, Ty>();
   private readonly constants = new Map<string, bigint>();
   private readonly named: NamedType[] = [];
+  /** Typedefs of what is not (yet) a complete type: "typedef struct node node_t;" before struct node's body. */
+  private readonly typedefIncomplete = new Map<string, Ty>();
 
   constructor(private readonly tokens: Token[]) {}
 
@@ -104,8 +106,6 @@ class Parser implements ExprCursor {
       return;
     }
   }
-
-  private readonly typedefIncomplete = new Map<string, Ty>();
 
   private staticAssert(): boolean {
     if (!this.isWord('_Static_assert') && !this.isWord('static_assert')) return false;
@@ -177,7 +177,9 @@ class Parser implements ExprCursor {
         type = specifier.type;
         anonymousRecord = specifier.anonymous;
       } else if (type === undefined && words.length === 0 && (this.typedefs.has(word) || this.typedefIncomplete.has(word))) {
-        type = this.typedefs.get(word) ?? this.typedefIncomplete.get(word)!;
+        const incomplete = this.typedefIncomplete.get(word);
+        // A tag completed since the typedef: the typedef names the completed type now.
+        type = this.typedefs.get(word) ?? (incomplete?.kind === 'incomplete' ? this.tags.get(incomplete.name) : undefined) ?? incomplete!;
         type = { ...type, name: word } as Ty;
         this.next();
       } else {
@@ -398,7 +400,8 @@ class Parser implements ExprCursor {
       let at = this.peek().at;
       let inner: ((t: Ty) => Ty) | undefined;
       const token = this.peek();
-      if (token.kind === 'ident' && !this.startsType()) {
+      // Member names have their own namespace: "int item;" declares a member even where item is a typedef.
+      if (token.kind === 'ident' && (!abstract || !this.startsType())) {
         name = token.text;
         at = token.at;
         this.next();

@@ -39,6 +39,16 @@ describe('declarations', () => {
     expect(recordTypes(declarations).map((t) => t.name)).toEqual(['struct node']);
   });
 
+  it('completes a typedef of a struct declared before its body', () => {
+    const type = record('typedef struct node node_t;\nstruct node { int v; node_t *next; };\nstruct list { node_t head; };', 'list');
+    expect(members(type)).toEqual([['head', 0, 'node_t']]);
+    expect(type.size).toBe(16);
+  });
+
+  it('takes a typedef name after a type as a member name (members have their own namespace)', () => {
+    expect(members(record('typedef int item;\nstruct s { item item; long size_t; };', 's'))).toEqual([['item', 0, 'item'], ['size_t', 8, 'long']]);
+  });
+
   it('evaluates constant expressions, sizeof and #if in sizes', () => {
     const type = record(`
       #define N 3
