@@ -18,6 +18,20 @@ export const BUILTIN_TYPEDEFS: ReadonlyMap<string, CType> = new Map<string, CTyp
   ['bool', integer('bool', 1, false, { bool: true })],
 ]);
 
+/**
+ * The synchronisation types that shared structs hold, as glibc lays them out on x86-64 (same
+ * sizes and alignment as <semaphore.h> and <pthread.h>), with the members that tell a debugging
+ * user something: a semaphore's value and waiters, a mutex's lock word and owner thread.
+ */
+export const BUILTIN_SOURCE = `
+typedef struct { unsigned int value; unsigned int nwaiters; int private; int pad; unsigned char reserved[16]; } __attribute__((aligned(8))) sem_t;
+typedef struct { int lock; unsigned int count; int owner; unsigned int nusers; int kind; short spins; short elision; void *prev; void *next; } pthread_mutex_t;
+typedef struct { unsigned long long wseq; unsigned long long g1_start; unsigned int g_refs[2]; unsigned int g_size[2]; unsigned int g1_orig_size; unsigned int wrefs; unsigned int g_signals[2]; } pthread_cond_t;
+typedef struct { unsigned int readers; unsigned int writers; unsigned int wrphase_futex; unsigned int writers_futex; unsigned int pad3; unsigned int pad4; int cur_writer; int shared; signed char rwelision; unsigned char pad1[7]; unsigned long pad2; unsigned int flags; } pthread_rwlock_t;
+typedef struct { unsigned char bytes[32]; } __attribute__((aligned(8))) pthread_barrier_t;
+typedef struct { int lock; } pthread_spinlock_t;
+`;
+
 /** The C keywords that name (part of) a type. */
 export const TYPE_KEYWORDS = new Set(['void', 'char', 'short', 'int', 'long', 'float', 'double', 'signed', '__signed__', 'unsigned', '_Bool', '__int128']);
 

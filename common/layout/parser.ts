@@ -2,7 +2,7 @@
 // integer constants), building laid-out types as it goes: a struct is laid out at its closing
 // brace, as a compiler does, so `sizeof(struct s)` works in later array sizes.
 // Errors name the place: "layout.h:3:14: expected ';' after member, found 'int'".
-import { BUILTIN_TYPEDEFS, IGNORED_WORDS, integerFromKeywords, TYPE_KEYWORDS } from './builtins';
+import { BUILTIN_SOURCE, BUILTIN_TYPEDEFS, IGNORED_WORDS, integerFromKeywords, TYPE_KEYWORDS } from './builtins';
 import { arrayOf, enumType, layoutRecord, MAX_OBJECT_BYTES, type MemberDeclaration, type RecordAttributes } from './engine';
 import { LayoutError } from './errors';
 import { evaluate, expectPunct, type ExprCursor } from './expr';
@@ -33,8 +33,12 @@ function describe(token: Token): string {
 
 export function parseDeclarations(source: string, file = 'input.h'): Declarations {
   if (source.length > MAX_SOURCE_CHARS) throw new LayoutError({ file, line: 1, column: 1 }, `declarations are larger than ${MAX_SOURCE_CHARS} characters`);
-  return new Parser(preprocess(tokenize(source, file))).translationUnit();
+  const builtin = tokenize(BUILTIN_SOURCE, BUILTIN_FILE).filter((token) => token.kind !== 'eof');
+  const { types } = new Parser(preprocess([...builtin, ...tokenize(source, file)])).translationUnit();
+  return { types: types.filter((named) => named.location.file !== BUILTIN_FILE) };
 }
+
+const BUILTIN_FILE = '<builtin>';
 
 class Parser implements ExprCursor {
   private pos = 0;
