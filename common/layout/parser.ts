@@ -157,6 +157,7 @@ class Parser implements ExprCursor {
     let type: Ty | undefined;
     let typedef = false;
     let anonymousRecord = false;
+    let atomic: Token | undefined;
     for (;;) {
       const token = this.peek();
       if (token.kind !== 'ident') break;
@@ -172,7 +173,12 @@ class Parser implements ExprCursor {
       } else if (word === '_Alignas' || word === 'alignas') {
         this.alignas(attributes);
       } else if (word === '_Atomic') {
-        this.fail("'_Atomic' is not supported");
+        atomic = this.next();
+        if (this.isPunct('(') && type === undefined && words.length === 0) {
+          this.next();
+          type = this.typeName();
+          this.expect(')', 'to close _Atomic(');
+        }
       } else if (TYPE_KEYWORDS.has(word) && type === undefined) {
         words.push(word);
         this.next();
@@ -200,6 +206,8 @@ class Parser implements ExprCursor {
       const token = this.peek();
       this.fail(token.kind === 'ident' ? `unknown type name '${token.text}'` : `expected a type, found ${describe(token)}`);
     }
+    // An atomic scalar has the plain type's layout on x86-64; gcc may pad an atomic struct.
+    if (atomic !== undefined && (type.kind === 'record' || type.kind === 'array')) this.fail(`'_Atomic' ${type.name} is not supported (only atomic scalars)`, atomic);
     return { type, typedef, attributes, at: start.at, anonymousRecord };
   }
 

@@ -82,6 +82,10 @@ describe('declarations', () => {
     expect(members(type)).toEqual([[undefined, 0, 'union <anonymous>'], ['o', 8, 'struct opaque *'], ['callback', 16, 'void (*)()'], ['name', 24, 'char *']]);
   });
 
+  it('lays out atomic scalars like plain ones, in both spellings', () => {
+    expect(members(record('struct a { char c; _Atomic int in; _Atomic(long) out; };', 'a'))).toEqual([['c', 0, 'char'], ['in', 4, 'int'], ['out', 8, 'long']]);
+  });
+
   it('applies packed and aligned on the struct and on members, in either attribute position', () => {
     expect(record('struct __attribute__((packed)) p { char c; int i; };', 'p').size).toBe(5);
     expect(record('struct p { char c; int i __attribute__((aligned(16))); } __attribute__((aligned(32)));', 'p').size).toBe(32);
