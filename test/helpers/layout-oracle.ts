@@ -154,17 +154,16 @@ function expectedLines(tag: string, type: CType): string[] {
 }
 
 /** The C statements printing what expectedLines() predicts, parsed back from those lines. */
-function cChecks(tag: string, type: CType, lines: string[]): string {
+function cChecks(tag: string, type: CType, lines: string[], boolPaths: ReadonlySet<string>): string {
   const t = `${type.kind === 'record' && type.union ? 'union' : 'struct'} ${tag}`;
   return lines.map((line) => {
     const [, what, path] = line.split(' ');
     if (what === 'size') return `  printf("${tag} size %zu %zu\\n", sizeof(${t}), _Alignof(${t}));\n`;
     if (what === 'off') return `  printf("${tag} off ${path} %zu %zu\\n", offsetof(${t}, ${path}), sizeof(((${t} *)0)->${path}));\n`;
-    const bool = /bool|_Bool/.test(boolPaths.get(`${tag} ${path}`) ?? '');
+    const bool = boolPaths.has(path!);
     return `  { ${t} v; memset(&v, 0, sizeof v); v.${path} = ${bool ? 1 : -1}; printf("${tag} bits ${path} "); image(&v, sizeof v); }\n`;
   }).join('');
 }
-const boolPaths = new Map<string, string>();
 
 export interface OracleResult { cases: number; checks: number; mismatches: string[] }
 
@@ -181,9 +180,10 @@ export function runBatch(specs: { union: boolean; attrs: Attr; members: MemberSp
     const named = declarations.types.find((t) => t.name === `${specs[i]!.union ? 'union' : 'struct'} ${tag}`);
     if (named === undefined) throw new Error(`shmscope did not find case ${tag}`);
     const lines = expectedLines(tag, named.type);
-    collectBoolPaths(tag, named.type, '');
+    const boolPaths = new Set<string>();
+    collectBoolPaths(named.type, '', boolPaths);
     expected.push(lines);
-    body += cChecks(tag, named.type, lines);
+    body += cChecks(tag, named.type, lines, boolPaths);
   });
   const program = `${text}
 static void image(const void *p, size_t n) { const unsigned char *b = p; for (size_t i = 0; i < n; i++) printf("%02x", b[i]); printf("\\n"); }
@@ -218,14 +218,15 @@ ${body}  return 0;
   }
 }
 
-function collectBoolPaths(tag: string, type: CType, path: string): void {
+/** The paths of _Bool bit-fields (set to 1, not -1, for their image). */
+function collectBoolPaths(type: CType, path: string, into: Set<string>): void {
   if (type.kind === 'record') {
     for (const m of type.members) {
       const at = m.name === undefined ? path : path === '' ? m.name : `${path}.${m.name}`;
-      if (m.bitField) boolPaths.set(`${tag} ${at}`, m.type.name);
-      else collectBoolPaths(tag, m.type, at);
+      if (m.bitField && m.type.kind === 'int' && m.type.bool) into.add(at);
+      else if (!m.bitField) collectBoolPaths(m.type, at, into);
     }
   } else if (type.kind === 'array' && type.length > 0) {
-    for (const i of new Set([0, type.length - 1])) collectBoolPaths(tag, type.element, `${path}[${i}]`);
+    for (const i of new Set([0, type.length - 1])) collectBoolPaths(type.element, `${path}[${i}]`, into);
   }
 }
