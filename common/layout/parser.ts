@@ -3,9 +3,10 @@
 // brace, as a compiler does, so `sizeof(struct s)` works in later array sizes.
 // Errors name the place: "layout.h:3:14: expected ';' after member, found 'int'".
 import { BUILTIN_SOURCE, BUILTIN_TYPEDEFS, IGNORED_WORDS, integerFromKeywords, TYPE_KEYWORDS } from './builtins';
+import { describe, TokenCursor } from './cursor';
 import { arrayOf, enumType, layoutRecord, MAX_OBJECT_BYTES, type MemberDeclaration, type RecordAttributes } from './engine';
 import { LayoutError } from './errors';
-import { evaluate, expectPunct, type ExprCursor } from './expr';
+import { evaluate } from './expr';
 import { tokenize, type Token } from './lexer';
 import { preprocess } from './preprocess';
 import type { CType, Declarations, NamedType, SourceLocation } from './types';
@@ -25,11 +26,6 @@ interface Declarator { name: string | undefined; at: SourceLocation; derive: (ba
 
 const VOID: Ty = { kind: 'void', name: 'void' };
 
-function describe(token: Token): string {
-  if (token.kind === 'eof') return 'end of input';
-  if (token.kind === 'directive') return 'a directive';
-  return `'${token.text}'`;
-}
 
 export function parseDeclarations(source: string, file = 'input.h'): Declarations {
   if (source.length > MAX_SOURCE_CHARS) throw new LayoutError({ file, line: 1, column: 1 }, `declarations are larger than ${MAX_SOURCE_CHARS} characters`);
@@ -40,8 +36,7 @@ export function parseDeclarations(source: string, file = 'input.h'): Declaration
 
 const BUILTIN_FILE = '<builtin>';
 
-class Parser implements ExprCursor {
-  private pos = 0;
+class Parser extends TokenCursor {
   private depth = 0;
   private readonly typedefs = new Map<string, CType>(BUILTIN_TYPEDEFS);
   private readonly tags = new Map<string, Ty>();
@@ -49,26 +44,6 @@ class Parser implements ExprCursor {
   private readonly named: NamedType[] = [];
   /** Typedefs of what is not (yet) a complete type: "typedef struct node node_t;" before struct node's body. */
   private readonly typedefIncomplete = new Map<string, Ty>();
-
-  constructor(private readonly tokens: Token[]) {}
-
-  peek(offset = 0): Token { return this.tokens[Math.min(this.pos + offset, this.tokens.length - 1)]!; }
-  next(): Token { const token = this.peek(); if (this.pos < this.tokens.length - 1) this.pos++; return token; }
-
-  private isPunct(text: string, offset = 0): boolean { const t = this.peek(offset); return t.kind === 'punct' && t.text === text; }
-  private isWord(text: string, offset = 0): boolean { const t = this.peek(offset); return t.kind === 'ident' && t.text === text; }
-  private accept(text: string): boolean { if (this.isPunct(text)) { this.next(); return true; } return false; }
-  private fail(message: string, token = this.peek()): never { throw new LayoutError(token.at, message); }
-  /** Like a compiler, a missing ';' at the end of a line is reported just after the line's last token. */
-  private expect(text: string, why: string): Token {
-    const previous = this.tokens[this.pos - 1];
-    if (previous !== undefined && 'text' in previous && !this.isPunct(text) && this.peek().at.line > previous.at.line) {
-      const found = this.peek();
-      throw new LayoutError({ ...previous.at, column: previous.at.column + previous.text.length },
-        `expected '${text}' ${why}, found ${describe(found)}`);
-    }
-    return expectPunct(this, text, why);
-  }
 
   private nest<T>(at: Token, body: () => T): T {
     if (++this.depth > MAX_DEPTH) this.fail('declarations nested too deeply', at);
@@ -126,27 +101,6 @@ class Parser implements ExprCursor {
     this.expect(';', 'after _Static_assert');
     if (value === 0n) this.fail(`static assertion failed${message}`, keyword);
     return true;
-  }
-
-  private skipInitializer(): void {
-    let depth = 0;
-    while (this.peek().kind !== 'eof') {
-      if (depth === 0 && (this.isPunct(',') || this.isPunct(';'))) return;
-      const t = this.next();
-      if (t.kind === 'punct' && (t.text === '(' || t.text === '{' || t.text === '[')) depth++;
-      if (t.kind === 'punct' && (t.text === ')' || t.text === '}' || t.text === ']')) depth--;
-    }
-  }
-
-  private skipBalanced(open: string, close: string): void {
-    const start = this.expect(open, '');
-    let depth = 1;
-    while (depth > 0) {
-      const t = this.next();
-      if (t.kind === 'eof') this.fail(`expected '${close}' to match this '${open}'`, start);
-      if (t.kind === 'punct' && t.text === open) depth++;
-      if (t.kind === 'punct' && t.text === close) depth--;
-    }
   }
 
   /** Declaration specifiers: storage class, qualifiers, attributes and exactly one type. */
