@@ -28,6 +28,7 @@ export function layoutText(named: NamedType): string {
   const { type } = named;
   const rows = layoutRows(type);
   const title = `${named.name}: ${type.size} bytes, aligned to ${type.align}`;
+  if (type.kind === 'enum') return `${title}${type.signed ? '' : ', unsigned'}\n${type.values.map((v) => `  ${v.name} = ${v.value}\n`).join('')}`;
   if (rows.length === 0) return `${title}\n`;
   const holes = rows.filter((row) => row.kind !== 'member');
   const wasted = holes.reduce((sum, row) => sum + row.size * 8 + (row.bits ?? 0), 0);
@@ -45,10 +46,12 @@ export function layoutJson(named: NamedType): unknown {
     size: row.size,
     ...(row.bits === undefined ? {} : { bitOffset: row.bitOffset, bits: row.bits }),
   });
+  const { type } = named;
   return {
     type: named.name,
-    size: named.type.size,
-    align: named.type.align,
+    size: type.size,
+    align: type.align,
+    ...(type.kind === 'enum' ? { values: type.values.map((v) => ({ name: v.name, value: Number.isSafeInteger(Number(v.value)) ? Number(v.value) : v.value.toString() })) } : {}),
     fields: rows.filter((row) => row.kind === 'member').map(json),
     holes: rows.filter((row) => row.kind !== 'member').map(json),
   };

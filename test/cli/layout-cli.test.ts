@@ -65,6 +65,11 @@ OFFSET  SIZE  TYPE                MEMBER
 `);
   });
 
+  it('lists an enum\'s values', () => {
+    const path = header('enum.h', 'enum state { IDLE, RUNNING = 5, DONE };');
+    expect(ok(['layout', path, '--type', 'state'])).toBe('enum state: 4 bytes, aligned to 4, unsigned\n  IDLE = 0\n  RUNNING = 5\n  DONE = 6\n');
+  });
+
   it('--json gives the same rows', () => {
     const json = JSON.parse(ok(['layout', bounded, '--json'])) as { types: unknown[] };
     expect(json.types).toEqual([{
