@@ -26,5 +26,4 @@ it(`lays out ${CASES} random structs exactly as gcc does`, () => {
   if (details.failed && mismatches.length === 0) throw details.errorInstance;
   expect(mismatches.slice(0, 3).join('\n\n'), `seed ${details.seed}`).toBe('');
   console.log(`layout oracle: ${cases} structs, ${checks} checks against gcc, 0 mismatches`);
-  // About 10 ms a case on an idle machine (one gcc run per 100); generous for a loaded one.
-}, Math.max(120_000, CASES * 150));
+}, Math.max(120_000, CASES * 150)); // ~10 ms a case when idle (one gcc run per 100); generous for a loaded machine
