@@ -50,8 +50,10 @@ function charLiteral(token: Token): bigint {
 
 const truth = (value: boolean): bigint => (value ? 1n : 0n);
 
+const MAX_DEPTH = 200;
+
 export function evaluate(cursor: ExprCursor, context: ExprContext, minPrecedence = 0, depth = 0): bigint {
-  if (depth > 200) throw new LayoutError(cursor.peek().at, 'expression nested too deeply');
+  if (depth > MAX_DEPTH) throw new LayoutError(cursor.peek().at, 'expression nested too deeply');
   let left = unary(cursor, context, depth);
   for (;;) {
     const op = cursor.peek();
@@ -98,6 +100,7 @@ function binary(op: Token, a: bigint, b: bigint): bigint {
 }
 
 function unary(cursor: ExprCursor, context: ExprContext, depth: number): bigint {
+  if (depth > MAX_DEPTH) throw new LayoutError(cursor.peek().at, 'expression nested too deeply');
   const token = cursor.next();
   if (token.kind === 'number') return parseIntegerLiteral(token);
   if (token.kind === 'char') return charLiteral(token);

@@ -9,6 +9,7 @@ import { evaluate, type ExprCursor } from './expr';
 import type { Token } from './lexer';
 
 const MAX_TOKENS = 500_000;
+const MAX_DEPTH = 200;
 
 /** The macros being expanded, innermost first (a list: nothing is copied per expansion). */
 interface Hidden { name: string; outer: Hidden | undefined }
@@ -39,14 +40,15 @@ export function preprocess(tokens: Token[]): Token[] {
   }
 
   /** Appends `list` with macros expanded; `hidden` are the macros being expanded (never re-expanded, as in C). */
-  function expandInto(list: Token[], hidden: Hidden | undefined, sink: (token: Token) => void, useSite?: Token['at']): void {
+  function expandInto(list: Token[], hidden: Hidden | undefined, sink: (token: Token) => void, useSite?: Token['at'], depth = 0): void {
+    if (depth > MAX_DEPTH) throw new LayoutError(useSite ?? list[0]!.at, `macros nested more than ${MAX_DEPTH} deep`);
     for (let i = 0; i < list.length; i++) {
       const token = list[i]!;
       const at = useSite ?? token.at;
       const macro = token.kind === 'ident' && !isHidden(hidden, token.text) ? macros.get(token.text) : undefined;
       if (macro === undefined) { sink(useSite ? { ...token, at } as Token : token); continue; }
       if (macro.kind === 'function') throw new LayoutError(at, `function-like macro '${'text' in token ? token.text : ''}' is not supported`);
-      expandInto(macro.body, { name: token.kind === 'ident' ? token.text : '', outer: hidden }, sink, at);
+      expandInto(macro.body, { name: token.kind === 'ident' ? token.text : '', outer: hidden }, sink, at, depth + 1);
     }
   }
 

@@ -130,6 +130,10 @@ describe('errors name file:line:column', () => {
     const doubling = Array.from({ length: 30 }, (_, i) => `#define M${i + 1} M${i} M${i}`).join('\n');
     expect(error(`#define M0 int\n${doubling}\nM30`)).toMatch(/^layout\.h:32:1: macro expansion produces more than 500000 tokens$/);
     expect(error(`${'struct a { '.repeat(200)}int x;${' };'.repeat(200)}`)).toMatch(/declarations nested too deeply/);
+    expect(error(`struct a { char c[${'~'.repeat(100_000)}1]; };`)).toMatch(/^layout\.h:1:\d+: expression nested too deeply$/);
+    expect(error(`struct a { char c[${'('.repeat(100_000)}1]; };`)).toMatch(/^layout\.h:1:\d+: expression nested too deeply$/);
+    const chain = Array.from({ length: 20_000 }, (_, i) => `#define C${i} C${i + 1}`).join('\n');
+    expect(error(`${chain}\n#define C20000 4\nstruct a { char c[C0]; };`)).toBe('layout.h:20002:19: macros nested more than 200 deep');
     expect(error('struct a { char big[1LL << 60]; };')).toBe("layout.h:1:20: size of array 'big' is too large (1152921504606846976)");
     expect(error('struct a { char big[1LL << 40][1 << 20]; };')).toMatch(/^layout\.h:1:20: array of 1099511627776 × 1048576 bytes is larger than/);
   });
