@@ -14,6 +14,7 @@ import type { CType, Declarations, NamedType, SourceLocation } from './types';
 /** Input larger than this is refused before tokenizing (a header of declarations is small). */
 export const MAX_SOURCE_CHARS = 1024 * 1024;
 const MAX_DEPTH = 100;
+const MAX_DIMENSIONS = 32;
 
 /** What a declarator can denote before it is known to be a complete object type. */
 type Ty = CType | { kind: 'void'; name: 'void' } | { kind: 'function'; name: string } | { kind: 'incomplete'; name: string };
@@ -385,6 +386,8 @@ class Parser extends TokenCursor {
       }
       const suffixes: ((t: Ty) => Ty)[] = [];
       for (;;) {
+        // Each dimension is a level of nesting for the layout and the decoder.
+        if (suffixes.length >= MAX_DIMENSIONS) this.fail(`more than ${MAX_DIMENSIONS} array dimensions`);
         if (this.isPunct('[')) {
           const open = this.next();
           let length = 0n;

@@ -132,6 +132,7 @@ describe('errors name file:line:column', () => {
     expect(error(`${'struct a { '.repeat(200)}int x;${' };'.repeat(200)}`)).toMatch(/declarations nested too deeply/);
     expect(error(`struct a { char c[${'~'.repeat(100_000)}1]; };`)).toMatch(/^layout\.h:1:\d+: expression nested too deeply$/);
     expect(error(`struct a { char c[${'('.repeat(100_000)}1]; };`)).toMatch(/^layout\.h:1:\d+: expression nested too deeply$/);
+    expect(error(`struct a { char c${'[1]'.repeat(10_000)}; };`)).toBe('layout.h:1:114: more than 32 array dimensions');
     const chain = Array.from({ length: 20_000 }, (_, i) => `#define C${i} C${i + 1}`).join('\n');
     expect(error(`${chain}\n#define C20000 4\nstruct a { char c[C0]; };`)).toBe('layout.h:20002:19: macros nested more than 200 deep');
     expect(error('struct a { char big[1LL << 60]; };')).toBe("layout.h:1:20: size of array 'big' is too large (1152921504606846976)");
