@@ -136,3 +136,21 @@ test('the create dialog takes a character as the ftok project id, like the CLI',
   await settle();
   expect(fake.calls.find(([m]) => m === 'createSegment')?.[1]).toEqual([{ kind: 'sysv', identity: { by: 'ftok', path: '/tmp', projectId: 65 }, size: 4096, mode: 0o600, exclusive: true }]);
 });
+
+test('F6 moves the focus from pane to pane: table row, the open tab, the chat; an empty pane is skipped', async () => {
+  await app();
+  key(document.body, 'F6');
+  await settle();
+  expect(document.activeElement?.getAttribute('data-ref')).toBe('posix:victim');
+  key(document.activeElement!, 'F6'); // nothing selected: the details pane has nothing to focus
+  expect(document.activeElement?.getAttribute('data-testid')).toBe('chat-room-input');
+  q('[data-ref="posix:victim"]')!.click();
+  flushSync();
+  q<HTMLElement>('[data-ref="posix:victim"]')!.focus();
+  key(document.activeElement!, 'F6');
+  expect(document.activeElement?.getAttribute('data-testid')).toBe('tab-details');
+  key(document.activeElement!, 'F6');
+  expect(document.activeElement?.getAttribute('data-testid')).toBe('chat-room-input');
+  key(document.activeElement!, 'F6', { shiftKey: true });
+  expect(document.activeElement?.getAttribute('data-testid')).toBe('tab-details');
+});
