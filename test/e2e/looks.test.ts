@@ -83,7 +83,7 @@ describe.skipIf(reason !== undefined)(`looks${reason ? ` (skipped: ${reason})` :
     const both = await e2e.browser.newPage({ viewport: { width: size.width * 2 + 8, height: size.height } });
     const data = (file: string): string => `data:image/png;base64,${readFileSync(join(SCREENSHOTS, file)).toString('base64')}`;
     await both.setContent(`<body style="margin:0;display:flex;gap:8px;background:#888"><img src="${data('window-ann.png')}"><img src="${data('window-bob.png')}"></body>`);
-    await both.waitForFunction(() => [...document.images].every((i) => i.complete && i.naturalWidth > 0));
+    await both.waitForFunction('[...document.images].every((i) => i.complete && i.naturalWidth > 0)');
     await screenshot(both, 'two-windows-one-room');
     await both.close();
     await ann.context().close();
