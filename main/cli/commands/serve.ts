@@ -61,13 +61,18 @@ Options:
     if (process.geteuid?.() === 0) {
       output.err(`shmscope: warning: running as root: anyone with this URL acts as root${readOnly ? ' (reading every segment; writes are refused)' : ' and can read, write and remove every segment; consider --read-only'}\n`);
     }
+    if (tokenFile !== undefined && port === 0) {
+      output.err(`shmscope: note: --token-file without --port: a restart picks another port, so open pages cannot reconnect; add --port ${server.port}\n`);
+    }
     const users = nameLookup();
     const who = [...new Set([process.geteuid?.() ?? -1, ...allowUids])].map((uid) => users.user(uid)).join(', ');
-    await output.out(`shmscope web mode: open ${server.url}\n(only processes of ${who} on this machine can connect, with the token in the URL${readOnly ? '; read-only' : ''}; Ctrl-C stops)\n`);
-    await new Promise<void>((resolve) => {
+    // Listening for Ctrl-C before saying it stops the server: one pressed (or sent) at once still stops it cleanly.
+    const stopped = new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
+    await output.out(`shmscope web mode: open ${server.url}\n(only processes of ${who} on this machine can connect, with the token in the URL${readOnly ? '; read-only' : ''}; Ctrl-C stops)\n`);
+    await stopped;
     await server.close();
     return 0;
   },
