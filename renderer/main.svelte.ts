@@ -1,8 +1,9 @@
 // Entry point. In Electron the preload has put the contract on window.shmscope; in the web
 // mode (shmscope serve) there is no preload, so the same API object is built over the page's
-// WebSocket. Either way App only ever sees a ShmscopeApi.
+// WebSocket (a new one after each reconnect). Either way App only ever sees a ShmscopeApi.
 import { mount } from 'svelte';
-import { connectWebSocket, wsUrlFromPage } from './lib/ws-client';
+import { keepConnected, wsUrlFromPage } from './lib/ws-client';
+import { OPEN, type Link } from './lib/link';
 import App from './App.svelte';
 import type { ShmscopeApi } from './lib/contract';
 import './styles.css';
@@ -30,10 +31,20 @@ async function start(): Promise<void> {
     return;
   }
   try {
-    const connection = await connectWebSocket(wsUrlFromPage(location.href));
-    const props = $state({ api: connection.api, disconnected: false, disconnectReason: '' });
-    mount(App, { target, props });
-    void connection.closed.then((reason) => { props.disconnected = true; props.disconnectReason = reason; });
+    // The page outlives the server: after a restart it reconnects by itself (see keepConnected).
+    let api: ShmscopeApi | null = $state.raw(null);
+    let link: Link = $state.raw(OPEN);
+    const props = { get api(): ShmscopeApi { return api!; }, get link(): Link { return link; } };
+    await keepConnected(wsUrlFromPage(location.href), (next) => {
+      const first = api === null;
+      if (next.state === 'open') {
+        api = next.api;
+        link = { state: 'open', reconnected: next.reconnected };
+      } else {
+        link = next;
+      }
+      if (first && api !== null) mount(App, { target, props });
+    });
   } catch (e) {
     showFatal(target, e instanceof Error ? e.message : String(e));
   }

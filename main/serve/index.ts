@@ -2,7 +2,6 @@
 // renderer over HTTP and the contract over a WebSocket, on 127.0.0.1 only, behind a random
 // per-run token in the path and a check of the peer's local user. Endpoints: GET /t/TOKEN/
 // (and the renderer's assets below it), WS /t/TOKEN/ws — see common/contract.ts.
-import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -16,6 +15,7 @@ import { securityHeaders } from '../assets/csp';
 import { check, tokenPath } from './guard';
 import { contentType, defaultRendererDir, NOT_BUILT_PAGE, resolveStatic } from '../assets/static';
 import { serveSocket } from './socket';
+import { newToken, TOKEN_PATTERN } from './token-file';
 
 /** Open sockets (browser tabs, scripts) at once. */
 export const DEFAULT_MAX_CONNECTIONS = 16;
@@ -39,6 +39,8 @@ export interface ServeOptions {
   maxConnections?: number;
   /** Default DEFAULT_MAX_WATCHED_BYTES; a watch beyond it fails with ENOBUFS. */
   maxWatchedBytes?: number;
+  /** The URL's token (default: a new random one); with the same port, a restarted server keeps its URL. */
+  token?: string;
 }
 
 export interface RunningServer {
@@ -52,7 +54,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const host = options.host ?? '127.0.0.1';
   if (host !== '127.0.0.1') throw new Error('the web mode binds 127.0.0.1 only');
   const rendererDir = options.rendererDir ?? defaultRendererDir();
-  const token = randomBytes(24).toString('base64url');
+  const token = options.token ?? newToken();
+  if (!TOKEN_PATTERN.test(token)) throw new Error('the token must be 32 to 128 characters of A-Z a-z 0-9 _ -');
   const chat = options.service?.chat ?? await defaultChat();
   const service = createService({
     transport: 'web', ...options.service, ...(chat ? { chat } : {}),

@@ -127,3 +127,38 @@ export function ownerWarning(owner: ChatRoomOwner | null): string | null {
 export function unverifiedReason(p: Participant): string | null {
   return p.verified === false ? (p.reason ?? 'not verified') : null;
 }
+
+/** Messages this close together from one sender show as one block (nick once), as chat clients do. */
+export const GROUP_MS = 5 * 60 * 1000;
+
+/** True when entry `index` continues the previous entry's block: same sender, soon after. */
+export function continuesBlock(entries: readonly ChatEntry[], index: number): boolean {
+  const entry = entries[index];
+  const before = entries[index - 1];
+  if (entry?.type !== 'message' || before?.type !== 'message') return false;
+  const a = before.message;
+  const b = entry.message;
+  return a.nick === b.nick && a.pid === b.pid && a.slot === b.slot && b.time - a.time >= 0 && b.time - a.time < GROUP_MS;
+}
+
+/**
+ * The room after joining it again on a new connection (the web mode reconnected): the new
+ * session's ids, presence and owner, the messages sent meanwhile (history past what was
+ * shown), and a notice. A room whose log starts over (it was recreated) shows all its history.
+ */
+export function rejoinedRoom(old: RoomState, session: ChatSession): RoomState {
+  const history = [...session.history].sort((a, b) => a.seq - b.seq);
+  const restarted = history.length > 0 && history[history.length - 1]!.seq < old.lastSeq;
+  let next: RoomState = {
+    ...old,
+    sessionId: session.sessionId,
+    pid: session.pid,
+    slot: session.slot,
+    participants: sortParticipants(session.participants),
+    owner: session.owner ?? null,
+    lastSeq: restarted ? -1 : old.lastSeq,
+  };
+  next = addNotice(next, restarted ? `reconnected; ${old.room} was recreated meanwhile` : `reconnected to ${old.room}`);
+  for (const message of history) next = addMessage(next, message);
+  return next;
+}

@@ -16,6 +16,10 @@ export interface Column {
   value(row: SegmentRow): SortValue;
   /** What the cell shows. */
   text(row: SegmentRow): string;
+  /** The cell's tooltip, when it says more than the text. */
+  hint?(row: SegmentRow): string;
+  /** Right-aligned figures in tabular numerals. */
+  numeric?: boolean;
 }
 
 /** The chat room a segment holds (the contract marks shmscope chat segments with `room`). */
@@ -50,11 +54,11 @@ export const COLUMNS: readonly Column[] = [
       return `${room} (${base})`;
     },
   },
-  { id: 'id', label: 'ID', title: 'System V shmid', align: 'right', value: (r) => r.id, text: (r) => (r.id === null ? '' : String(r.id)) },
-  { id: 'size', label: 'Size', title: 'Size in bytes', align: 'right', value: (r) => r.size, text: (r) => formatSize(r.size) },
-  { id: 'perms', label: 'Perms', title: 'Permission bits (octal)', align: 'left', value: (r) => r.perms, text: (r) => r.perms },
+  { id: 'id', label: 'ID', title: 'System V shmid', align: 'right', numeric: true, value: (r) => r.id, text: (r) => (r.id === null ? '' : String(r.id)) },
+  { id: 'size', label: 'Size', title: 'Size in bytes', align: 'right', numeric: true, value: (r) => r.size, text: (r) => formatSize(r.size) },
+  { id: 'perms', label: 'Perms', title: 'Permission bits (octal on hover)', align: 'left', value: (r) => r.perms, text: (r) => symbolicMode(r.mode), hint: (r) => `${r.perms} (octal)` },
   { id: 'owner', label: 'Owner', title: 'Owning user', align: 'left', value: (r) => r.owner, text: (r) => r.owner },
-  { id: 'nattch', label: 'Attached', title: 'Number of attached processes', align: 'right', value: (r) => r.nattch, text: (r) => String(r.nattch) },
+  { id: 'nattch', label: 'Attached', title: 'Number of attached processes', align: 'right', numeric: true, value: (r) => r.nattch, text: (r) => String(r.nattch) },
   { id: 'status', label: 'Status', title: 'dest: marked for removal; locked: SHM_LOCK; deleted: unlinked while still mapped', align: 'left', value: statusText, text: statusText },
 ];
 
@@ -92,7 +96,7 @@ export function sortRows<T extends { row: SegmentRow }>(items: readonly T[], sor
 export function matchesFilter(row: SegmentRow, filter: string): boolean {
   const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return true;
-  const haystack = [row.ref, ...COLUMNS.map((c) => c.text(row))].join(' ').toLowerCase();
+  const haystack = [row.ref, ...COLUMNS.map((c) => c.text(row)), row.perms].join(' ').toLowerCase();
   return words.every((w) => haystack.includes(w));
 }
 
@@ -170,4 +174,32 @@ export function expireMarks(rows: readonly MarkedRow[], now: number, times: Mark
     out.push(next);
   }
   return changed ? out : (rows as MarkedRow[]);
+}
+
+/** Why a process's maps could not be read, in words (the scan gives an errno code or 'timeout'). */
+export function unreadableReason(reason: string): string {
+  switch (reason) {
+    case 'EACCES': case 'EPERM': return 'no permission (another user\'s process)';
+    case 'timeout': return 'did not answer in time';
+    case 'ESRCH': case 'ENOENT': return 'exited while being read';
+    default: return reason;
+  }
+}
+
+/** "rw-r-----" for 0o640, as ls and lsipc write permission bits. */
+export function symbolicMode(mode: number): string {
+  const letters = 'rwx';
+  let out = '';
+  for (let bit = 8; bit >= 0; bit--) out += (mode >> bit) & 1 ? letters[(8 - bit) % 3] : '-';
+  return out;
+}
+
+/** ftok's project id as the CLI's --proj takes it: a number 1..255 (decimal or 0x) or one character ("A" is 65). */
+export function parseProjectId(text: string): number {
+  const trimmed = text.trim();
+  const number = /^(0x[0-9a-f]+|\d+)$/i.test(trimmed) ? Number(trimmed) : undefined;
+  const chars = [...(trimmed === '' ? text : trimmed)];
+  const value = number ?? (chars.length === 1 ? chars[0]!.codePointAt(0) : undefined);
+  if (value === undefined || value < 1 || value > 255) throw new Error('project id: one character (e.g. A) or a number 1..255');
+  return value;
 }

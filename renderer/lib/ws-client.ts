@@ -104,3 +104,56 @@ export function overSocket(socket: SocketLike): WsApi {
   };
   return { api: buildApi(transport), closed, close: () => socket.close() };
 }
+
+/** What the page shows about its link to the server. */
+export type LinkState =
+  | { state: 'open'; api: ShmscopeApi; reconnected: boolean }
+  | { state: 'reconnecting'; reason: string; attempt: number; retryInMs: number };
+
+export interface ReconnectOptions {
+  factory?: SocketFactory;
+  /** Waits between attempts, the last one repeated forever. */
+  delaysMs?: readonly number[];
+  /** Injected for tests; defaults to setTimeout. */
+  wait?: (ms: number) => Promise<void>;
+}
+
+/** A server restarted on the same port with the same token (serve --port N --token-file F) is
+ *  back within seconds; one that is gone for good costs a connection attempt every 5 s. */
+export const RECONNECT_DELAYS_MS: readonly number[] = [500, 1000, 2000, 5000];
+
+/**
+ * Keeps the page connected: connects, and after the socket closes (server stopped, restarted)
+ * connects again and again, reporting each state. Every connection is a fresh API object,
+ * since the server forgets a closed socket's watches and chat sessions. Resolves only when the
+ * first connection fails (the page then shows why); `stop()` ends the loop.
+ */
+export async function keepConnected(url: string, onState: (link: LinkState) => void, options: ReconnectOptions = {}): Promise<{ stop(): void }> {
+  const factory = options.factory ?? defaultFactory;
+  const delays = options.delaysMs ?? RECONNECT_DELAYS_MS;
+  const wait = options.wait ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let stopped = false;
+  let current: WsApi = await connectWebSocket(url, factory);
+  onState({ state: 'open', api: current.api, reconnected: false });
+
+  void (async () => {
+    for (;;) {
+      let reason = await current.closed;
+      for (let attempt = 1; !stopped; attempt++) {
+        const retryInMs = delays[Math.min(attempt - 1, delays.length - 1)] ?? 5000;
+        onState({ state: 'reconnecting', reason, attempt, retryInMs });
+        await wait(retryInMs);
+        if (stopped) return;
+        try {
+          current = await connectWebSocket(url, factory);
+          break;
+        } catch (e) {
+          reason = e instanceof Error ? e.message : String(e);
+        }
+      }
+      if (stopped) { current.close(); return; }
+      onState({ state: 'open', api: current.api, reconnected: true });
+    }
+  })();
+  return { stop() { stopped = true; current.close(); } };
+}

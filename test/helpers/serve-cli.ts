@@ -12,8 +12,10 @@ export interface ServeChild {
   stop(): Promise<number | null>;
 }
 
-export async function startServeCli(args: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<ServeChild> {
-  const child = spawn(process.execPath, [bin, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+/** `wrap`: a command to run it under, e.g. setpriv's arguments to run it as another user. */
+export async function startServeCli(args: string[] = [], env: NodeJS.ProcessEnv = process.env, wrap: string[] = []): Promise<ServeChild> {
+  const command = [...wrap, process.execPath, bin, 'serve', ...args];
+  const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let stdout = '';
   let stderr = '';
