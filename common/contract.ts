@@ -27,12 +27,12 @@
 //   Any path outside /t/T/ is 404. A connection from a process of another local user is
 //   refused (403) unless the server allows that user. Beyond the server's connection limit,
 //   the socket is closed at once with code 1013 and the reason as text.
-import type { Attacher, KernelNumber, Limits, Mapping, PosixRow, ScanResult as ScannerResult, SegmentRow as ScannerRow, SysvRow, UnreadableProcess } from './scan-types';
+import type { Attacher, FdHolder, KernelNumber, Limits, Mapping, MemfdRow, PosixRow, ScanResult as ScannerResult, SegmentRow as ScannerRow, SharedAnonRow, SysvRow, UnreadableProcess } from './scan-types';
 import { bool, bytes, ContractError, int, literal, object, optional, str, union, type Validator } from './validate';
 
 export { ContractError };
 
-export type { Attacher, KernelNumber, Limits, Mapping, PosixRow, SysvRow, UnreadableProcess };
+export type { Attacher, FdHolder, KernelNumber, Limits, Mapping, MemfdRow, PosixRow, SharedAnonRow, SysvRow, UnreadableProcess };
 
 /** A scanner row, plus the chat room it holds when the segment is a shmscope chat room.
  *  roomUnknown: its key lies in the rooms' block but its header could not be read without

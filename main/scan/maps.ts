@@ -14,6 +14,7 @@
 // without a bundler: relative imports here carry their .ts extension.
 import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import { errnoCode, isGone, readShared } from './fsutil.ts';
+import { hasKinds, matchKinds, memfdDescriptors, type KindMatches } from './maps-kinds.ts';
 import type { UnreadableProcess } from '../../common/scan-types';
 
 export interface Range { start: string; end: string; writable: boolean }
@@ -30,6 +31,10 @@ export interface ProcessMatches {
   posix: Map<string, Range[]>;
   /** "major:minor inode" → unlinked /dev/shm objects this process still maps */
   deleted: Map<string, DeletedMatch>;
+  /** memfd, shared-anonymous and other-namespace SysV (maps-kinds.ts); absent when none. */
+  kinds?: KindMatches;
+  /** /proc/PID/ns/ipc when it is not ours. */
+  ipcns?: string;
 }
 
 /** stat() of an unlinked object through /proc/PID/map_files (root only). */
@@ -40,8 +45,10 @@ export interface MapsScan {
   scannedProcesses: number;
   unreadableProcesses: number;
   unreadable: UnreadableProcess[];
-  /** posixKey → stat of an unlinked object, where /proc/PID/map_files let us see it. */
+  /** posixKey → stat of an unlinked object (POSIX, memfd, shared-anon), where /proc/PID/map_files or an fd link let us see it. */
   deletedStats: Map<string, DeletedStat>;
+  /** Other IPC namespaces ("ipc:[INODE]") → the pids in them. */
+  foreignNamespaces: Map<string, number[]>;
 }
 
 export interface MapsTargets {
@@ -65,7 +72,7 @@ export function posixKey(dev: number, ino: number): string {
   return `${devToken(dev)} ${ino}`;
 }
 
-interface Line { range: Range; dev: string; inode: number; pathStart: number; lineEnd: number }
+export interface Line { range: Range; dev: string; inode: number; pathStart: number; lineEnd: number; shared: boolean }
 
 const NL = 10;
 const SPACE = 32;
@@ -74,7 +81,7 @@ const DELETED = Buffer.from(' (deleted)', 'latin1');
 const SEM_PREFIX = Buffer.from('sem.', 'latin1');
 
 /** Parses the maps line that contains byte `at`. */
-function lineAt(buf: Buffer, at: number): Line | null {
+export function lineAt(buf: Buffer, at: number): Line | null {
   const lineStart = at === 0 ? 0 : buf.lastIndexOf(NL, at - 1) + 1;
   let lineEnd = buf.indexOf(NL, at);
   if (lineEnd === -1) lineEnd = buf.length;
@@ -99,6 +106,7 @@ function lineAt(buf: Buffer, at: number): Line | null {
     inode,
     pathStart,
     lineEnd,
+    shared: buf[s1 + 4] === 0x73, // 's' in "rw-s"
   };
 }
 
@@ -211,7 +219,7 @@ function statDeleted(pid: number, range: Range): DeletedStat | null {
 /** Reads /proc/PID/maps of every process once. Runs on the maps worker thread (see maps-thread.ts). */
 export function walkMaps(targets: MapsTargets, hooks: WalkHooks): MapsScan {
   const posixDevs = posixDevices(targets);
-  const result: MapsScan = { processes: [], scannedProcesses: 0, unreadableProcesses: 0, unreadable: [], deletedStats: new Map() };
+  const result: MapsScan = { processes: [], scannedProcesses: 0, unreadableProcesses: 0, unreadable: [], deletedStats: new Map(), foreignNamespaces: new Map() };
   ownIpcNamespace ??= ipcNamespace('self');
   for (const entry of readdirSync('/proc')) {
     const c = entry.charCodeAt(0);
@@ -236,20 +244,33 @@ export function walkMaps(targets: MapsTargets, hooks: WalkHooks): MapsScan {
     }
     hooks.afterRead();
     result.scannedProcesses++;
-    const found = matchMaps(pid, maps, targets, posixDevs);
-    if (found === null) continue;
-    if (found.sysv.size > 0 && ownIpcNamespace !== null) {
-      const ns = ipcNamespace(pid);
-      if (ns !== null && ns !== ownIpcNamespace) found.sysv.clear(); // same shmid, other namespace's segment
+    // Every process's namespace: another namespace is listed with all the processes in it.
+    const ns = ipcNamespace(pid);
+    const foreign = ns !== null && ownIpcNamespace !== null && ns !== ownIpcNamespace;
+    let found = matchMaps(pid, maps, targets, posixDevs);
+    const kinds = matchKinds(maps, foreign); // before any other read: `maps` is a shared buffer
+    memfdDescriptors(pid, kinds, result.deletedStats);
+    if (foreign) {
+      const pids = result.foreignNamespaces.get(ns);
+      if (pids) pids.push(pid); else result.foreignNamespaces.set(ns, [pid]);
+      found?.sysv.clear(); // same shmid, other namespace's segment (kept in kinds.foreignSysv)
     }
-    for (const [key, { ranges }] of found.deleted) {
+    if (hasKinds(kinds)) {
+      found ??= { pid, sysv: new Map(), posix: new Map(), deleted: new Map() };
+      found.kinds = kinds;
+      if (foreign) found.ipcns = ns;
+    }
+    if (found === null) continue;
+    const unstated = [...found.deleted].map(([key, m]) => [key, m.ranges] as const);
+    if (found.kinds) unstated.push(...[...found.kinds.memfd].map(([key, m]) => [key, m.ranges] as const), ...found.kinds.anon);
+    for (const [key, ranges] of unstated) {
       if (result.deletedStats.has(key)) continue;
       hooks.beforeRead(pid); // map_files takes the same lock as maps
       const st = statDeleted(pid, ranges[0]!);
       hooks.afterRead();
       if (st !== null) result.deletedStats.set(key, st);
     }
-    if (found.sysv.size > 0 || found.posix.size > 0 || found.deleted.size > 0) result.processes.push(found);
+    if (found.sysv.size > 0 || found.posix.size > 0 || found.deleted.size > 0 || found.kinds) result.processes.push(found);
   }
   return result;
 }

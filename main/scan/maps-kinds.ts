@@ -1,0 +1,128 @@
+// The unnamed kinds of shared memory in one process's /proc/PID/maps and /proc/PID/fd
+// (runs on the maps worker thread, beside walkMaps; relative imports carry .ts for that reason).
+//
+// What this kernel prints (checked on Linux 6.x with a fork test, fs/proc/task_mmu.c):
+//  - memfd_create(NAME):           "/memfd:NAME (deleted)", on the internal shmem mount ("00:01")
+//                                   or a hugetlbfs one (MFD_HUGETLB); fd links read the same.
+//  - MAP_SHARED|MAP_ANONYMOUS, and MAP_SHARED of /dev/zero: "/dev/zero (deleted)" on the
+//    internal shmem mount, the same inode in every process that inherited it by fork();
+//    "[anon_shmem:NAME]" once named with prctl(PR_SET_VMA_ANON_NAME);
+//    "/anon_hugepage (deleted)" with MAP_HUGETLB (hugetlbfs).
+//  - SysV: "/SYSV%08x (deleted)", inode = shmid (see maps.ts). For a process of another IPC
+//    namespace the shmid is that namespace's: we keep every such line with the key it shows.
+// The device and inode identify an object, never its name (a name is not unique, and a user can
+// mount a tmpfs in a user namespace and make any path appear).
+import { readdirSync, readlinkSync, statSync } from 'node:fs';
+import { devToken, lineAt, type DeletedStat, type Range } from './maps.ts';
+
+export interface NamedMatch { name: Uint8Array; ranges: Range[] }
+export interface FdMatch { name: Uint8Array; fds: number[] }
+export interface SysvMatch { key: number; ranges: Range[] }
+
+/** The unnamed kinds one process maps or holds, by "DEV INO" (SysV of another namespace: by shmid). */
+export interface KindMatches {
+  memfd: Map<string, NamedMatch>;
+  anon: Map<string, Range[]>;
+  /** memfd objects it holds as descriptors, mapped or not. */
+  memfdFds: Map<string, FdMatch>;
+  /** Every SysV mapping, when the process is in another IPC namespace (else empty). */
+  foreignSysv: Map<number, SysvMatch>;
+}
+
+const MEMFD = Buffer.from('/memfd:', 'latin1');
+const DELETED = Buffer.from(' (deleted)', 'latin1');
+const ANON_PATHS = ['/dev/zero (deleted)', '[anon_shmem:', '/anon_hugepage (deleted)'].map((p) => Buffer.from(p, 'latin1'));
+const SYSV = Buffer.from('/SYSV', 'latin1');
+const MEMFD_LINK = '/memfd:';
+
+export function emptyKinds(): KindMatches {
+  return { memfd: new Map(), anon: new Map(), memfdFds: new Map(), foreignSysv: new Map() };
+}
+
+export function hasKinds(k: KindMatches): boolean {
+  return k.memfd.size > 0 || k.anon.size > 0 || k.memfdFds.size > 0 || k.foreignSysv.size > 0;
+}
+
+/** The name in "/memfd:NAME (deleted)" (bytes as the kernel printed them). */
+function memfdName(path: Uint8Array): Uint8Array {
+  let end = path.length;
+  if (end >= MEMFD.length + DELETED.length && Buffer.from(path.subarray(end - DELETED.length)).equals(DELETED)) end -= DELETED.length;
+  return Uint8Array.from(path.subarray(MEMFD.length, end));
+}
+
+/** Finds memfd, shared-anonymous and (foreign: true) SysV mappings in the bytes of one maps file. */
+export function matchKinds(maps: Buffer, foreign: boolean, into: KindMatches = emptyKinds()): KindMatches {
+  for (let at = maps.indexOf(MEMFD); at !== -1;) {
+    const line = lineAt(maps, at);
+    if (line === null) break;
+    if (line.pathStart === at) {
+      const key = `${line.dev} ${line.inode}`;
+      const entry = into.memfd.get(key);
+      if (entry) entry.ranges.push(line.range);
+      else into.memfd.set(key, { name: memfdName(maps.subarray(at, line.lineEnd)), ranges: [line.range] });
+    }
+    at = maps.indexOf(MEMFD, line.lineEnd);
+  }
+  for (const path of ANON_PATHS) {
+    for (let at = maps.indexOf(path); at !== -1;) {
+      const line = lineAt(maps, at);
+      if (line === null) break;
+      // Only shared mappings ('s'), on an anonymous device: a private /dev/zero mapping shows no path.
+      if (line.pathStart === at && line.shared && line.dev.startsWith('00:')) {
+        const key = `${line.dev} ${line.inode}`;
+        const list = into.anon.get(key);
+        if (list) list.push(line.range); else into.anon.set(key, [line.range]);
+      }
+      at = maps.indexOf(path, line.lineEnd);
+    }
+  }
+  if (foreign) {
+    for (let at = maps.indexOf(SYSV); at !== -1;) {
+      const line = lineAt(maps, at);
+      if (line === null) break;
+      const key = Number.parseInt(maps.toString('latin1', at + SYSV.length, at + SYSV.length + 8), 16);
+      if (line.pathStart === at && line.dev.startsWith('00:') && Number.isSafeInteger(key)) {
+        const entry = into.foreignSysv.get(line.inode);
+        if (entry) entry.ranges.push(line.range); else into.foreignSysv.set(line.inode, { key, ranges: [line.range] });
+      }
+      at = maps.indexOf(SYSV, line.lineEnd);
+    }
+  }
+  return into;
+}
+
+/**
+ * The memfd objects process `pid` holds as descriptors: readlink of each /proc/PID/fd entry, and
+ * stat (not open) of the memfd ones for their identity and size. Nothing is opened, so no driver
+ * runs and nothing is kept alive. Unreadable (other user, not root) or gone: nothing.
+ */
+export function memfdDescriptors(pid: number, into: KindMatches, stats: Map<string, DeletedStat>): void {
+  const dir = `/proc/${pid}/fd`;
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const path = `${dir}/${entry}`;
+    let link: Buffer;
+    try {
+      link = readlinkSync(path, { encoding: 'buffer' });
+    } catch {
+      continue; // closed meanwhile
+    }
+    if (link.length <= MEMFD_LINK.length || link.toString('latin1', 0, MEMFD_LINK.length) !== MEMFD_LINK) continue;
+    let key: string;
+    try {
+      const st = statSync(path);
+      key = `${devToken(st.dev)} ${st.ino}`;
+      if (!stats.has(key)) stats.set(key, { size: st.size, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtimeMs: st.mtimeMs });
+    } catch {
+      continue;
+    }
+    const fd = Number(entry);
+    const held = into.memfdFds.get(key);
+    if (held) held.fds.push(fd); else into.memfdFds.set(key, { name: memfdName(link), fds: [fd] });
+  }
+}
