@@ -10,6 +10,11 @@ function refPart(key: string): string {
   return key.replace(' ', ':'); // "00:01 50359" → "00:01:50359"
 }
 
+/** A memfd name (latin1, one char per byte) as listed: itself when printable ASCII, else escaped like POSIX names. */
+function memfdName(latin1: string): string {
+  return /^[\x20-\x5b\x5d-\x7e]*$/.test(latin1) ? latin1 : escapePosixName(Buffer.from(latin1, 'latin1'));
+}
+
 function byRef<Row extends { ref: string }>(a: Row, b: Row): number {
   return a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0;
 }
@@ -28,12 +33,12 @@ export class UnnamedRows {
     this.#names = names;
   }
 
-  #memfdRow(key: string, name: Uint8Array): MemfdRow {
+  #memfdRow(key: string, name: string): MemfdRow {
     let row = this.#memfd.get(key);
     if (row === undefined) {
       const st = this.#stats.get(key);
       row = {
-        kind: 'memfd', ref: `memfd:${refPart(key)}`, key: null, id: null, name: escapePosixName(name),
+        kind: 'memfd', ref: `memfd:${refPart(key)}`, key: null, id: null, name: memfdName(name),
         size: st?.size ?? 0, ...statFields(st, this.#names),
         nattch: 0, attachers: [], holders: [], unreadableProcesses: 0, cpid: null, lpid: null,
       };

@@ -15,8 +15,9 @@
 import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import { devToken, lineAt, type DeletedStat, type Range } from './maps.ts';
 
-export interface NamedMatch { name: Uint8Array; ranges: Range[] }
-export interface FdMatch { name: Uint8Array; fds: number[] }
+/** name: the bytes as the kernel printed them, one char per byte (latin1): cheap to pass between threads. */
+export interface NamedMatch { name: string; ranges: Range[] }
+export interface FdMatch { name: string; fds: number[] }
 export interface SysvMatch { key: number; ranges: Range[] }
 
 /** The unnamed kinds one process maps or holds, by "DEV INO" (SysV of another namespace: by shmid). */
@@ -30,7 +31,7 @@ export interface KindMatches {
 }
 
 const MEMFD = Buffer.from('/memfd:', 'latin1');
-const DELETED = Buffer.from(' (deleted)', 'latin1');
+const DELETED = ' (deleted)';
 const ANON_PATHS = ['/dev/zero (deleted)', '[anon_shmem:', '/anon_hugepage (deleted)'].map((p) => Buffer.from(p, 'latin1'));
 const SYSV = Buffer.from('/SYSV', 'latin1');
 const MEMFD_LINK = '/memfd:';
@@ -43,11 +44,9 @@ export function hasKinds(k: KindMatches): boolean {
   return k.memfd.size > 0 || k.anon.size > 0 || k.memfdFds.size > 0 || k.foreignSysv.size > 0;
 }
 
-/** The name in "/memfd:NAME (deleted)" (bytes as the kernel printed them). */
-function memfdName(path: Uint8Array): Uint8Array {
-  let end = path.length;
-  if (end >= MEMFD.length + DELETED.length && Buffer.from(path.subarray(end - DELETED.length)).equals(DELETED)) end -= DELETED.length;
-  return Uint8Array.from(path.subarray(MEMFD.length, end));
+/** The name in "/memfd:NAME (deleted)" (latin1: one char per byte). */
+function memfdName(path: string): string {
+  return path.slice(MEMFD_LINK.length, path.endsWith(DELETED) ? path.length - DELETED.length : path.length);
 }
 
 /** Finds memfd, shared-anonymous and (foreign: true) SysV mappings in the bytes of one maps file. */
@@ -59,7 +58,7 @@ export function matchKinds(maps: Buffer, foreign: boolean, into: KindMatches = e
       const key = `${line.dev} ${line.inode}`;
       const entry = into.memfd.get(key);
       if (entry) entry.ranges.push(line.range);
-      else into.memfd.set(key, { name: memfdName(maps.subarray(at, line.lineEnd)), ranges: [line.range] });
+      else into.memfd.set(key, { name: memfdName(maps.toString('latin1', at, line.lineEnd)), ranges: [line.range] });
     }
     at = maps.indexOf(MEMFD, line.lineEnd);
   }
@@ -106,13 +105,20 @@ export function memfdDescriptors(pid: number, into: KindMatches, stats: Map<stri
   }
   for (const entry of entries) {
     const path = `${dir}/${entry}`;
-    let link: Buffer;
+    let link: string;
     try {
-      link = readlinkSync(path, { encoding: 'buffer' });
+      link = readlinkSync(path); // utf8, Node's fastest path; re-read as bytes below when that lost some
     } catch {
       continue; // closed meanwhile
     }
-    if (link.length <= MEMFD_LINK.length || link.toString('latin1', 0, MEMFD_LINK.length) !== MEMFD_LINK) continue;
+    if (!link.startsWith(MEMFD_LINK)) continue;
+    if (link.includes('\ufffd')) {
+      try {
+        link = readlinkSync(path, 'latin1');
+      } catch {
+        continue;
+      }
+    }
     let key: string;
     try {
       const st = statSync(path);

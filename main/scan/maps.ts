@@ -47,7 +47,7 @@ export interface MapsScan {
   unreadable: UnreadableProcess[];
   /** posixKey → stat of an unlinked object (POSIX, memfd, shared-anon), where /proc/PID/map_files or an fd link let us see it. */
   deletedStats: Map<string, DeletedStat>;
-  /** Other IPC namespaces ("ipc:[INODE]") → the pids in them. */
+  /** Other IPC namespaces ("ipc:[INODE]") in which some process maps a SysV segment → every pid in them. */
   foreignNamespaces: Map<string, number[]>;
 }
 
@@ -180,6 +180,27 @@ function ipcNamespace(pid: number | 'self'): string | null {
   }
 }
 
+/** /proc/PID/ns/ipc when it is not ours, else null. */
+function foreignNamespace(pid: number): string | null {
+  const ns = ipcNamespace(pid);
+  return ns !== null && ownIpcNamespace !== null && ns !== ownIpcNamespace ? ns : null;
+}
+
+/** Other IPC namespaces → every process in them (one readlink per process, done only when one was seen). */
+function processesOfForeignNamespaces(): Map<string, number[]> {
+  const namespaces = new Map<string, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    const c = entry.charCodeAt(0);
+    if (c < 48 || c > 57) continue;
+    const pid = Number(entry);
+    const ns = ipcNamespace(pid);
+    if (ns === null || ns === ownIpcNamespace) continue;
+    const pids = namespaces.get(ns);
+    if (pids) pids.push(pid); else namespaces.set(ns, [pid]);
+  }
+  return namespaces;
+}
+
 /** /proc/PID/comm without its newline; '' if it cannot be read. Never needs the process's memory lock. */
 export function commOf(pid: number): string {
   try {
@@ -216,11 +237,24 @@ function statDeleted(pid: number, range: Range): DeletedStat | null {
   }
 }
 
+/** Stats, through pid's map_files, the objects not stat'ed yet (by key). */
+function statUnstated(pid: number, objects: ReadonlyArray<readonly [string, readonly Range[]]>, stats: Map<string, DeletedStat>, hooks: WalkHooks): void {
+  for (const [key, ranges] of objects) {
+    if (stats.has(key)) continue;
+    hooks.beforeRead(pid); // map_files takes the same lock as maps
+    const st = statDeleted(pid, ranges[0]!);
+    hooks.afterRead();
+    if (st !== null) stats.set(key, st);
+  }
+}
+
 /** Reads /proc/PID/maps of every process once. Runs on the maps worker thread (see maps-thread.ts). */
 export function walkMaps(targets: MapsTargets, hooks: WalkHooks): MapsScan {
   const posixDevs = posixDevices(targets);
   const result: MapsScan = { processes: [], scannedProcesses: 0, unreadableProcesses: 0, unreadable: [], deletedStats: new Map(), foreignNamespaces: new Map() };
   ownIpcNamespace ??= ipcNamespace('self');
+  let foreignSeen = false;
+  const firstAnon = new Map<string, number>(); // anon key → pid of its first mapper, -1 once shared
   for (const entry of readdirSync('/proc')) {
     const c = entry.charCodeAt(0);
     if (c < 48 || c > 57) continue;
@@ -244,34 +278,37 @@ export function walkMaps(targets: MapsTargets, hooks: WalkHooks): MapsScan {
     }
     hooks.afterRead();
     result.scannedProcesses++;
-    // Every process's namespace: another namespace is listed with all the processes in it.
-    const ns = ipcNamespace(pid);
-    const foreign = ns !== null && ownIpcNamespace !== null && ns !== ownIpcNamespace;
     let found = matchMaps(pid, maps, targets, posixDevs);
+    // Another IPC namespace shows through its SysV mappings: only then is the namespace worth a look.
+    const ns = maps.indexOf(SYSV) === -1 ? null : foreignNamespace(pid);
+    const foreign = ns !== null;
     const kinds = matchKinds(maps, foreign); // before any other read: `maps` is a shared buffer
-    memfdDescriptors(pid, kinds, result.deletedStats);
+    if (maps.length > 0) memfdDescriptors(pid, kinds, result.deletedStats); // (kernel threads have neither maps nor fds)
     if (foreign) {
-      const pids = result.foreignNamespaces.get(ns);
-      if (pids) pids.push(pid); else result.foreignNamespaces.set(ns, [pid]);
+      foreignSeen = true;
       found?.sysv.clear(); // same shmid, other namespace's segment (kept in kinds.foreignSysv)
     }
     if (hasKinds(kinds)) {
       found ??= { pid, sysv: new Map(), posix: new Map(), deleted: new Map() };
       found.kinds = kinds;
-      if (foreign) found.ipcns = ns;
+      if (ns !== null) found.ipcns = ns;
     }
     if (found === null) continue;
     const unstated = [...found.deleted].map(([key, m]) => [key, m.ranges] as const);
-    if (found.kinds) unstated.push(...[...found.kinds.memfd].map(([key, m]) => [key, m.ranges] as const), ...found.kinds.anon);
-    for (const [key, ranges] of unstated) {
-      if (result.deletedStats.has(key)) continue;
-      hooks.beforeRead(pid); // map_files takes the same lock as maps
-      const st = statDeleted(pid, ranges[0]!);
-      hooks.afterRead();
-      if (st !== null) result.deletedStats.set(key, st);
+    if (found.kinds) unstated.push(...[...found.kinds.memfd].map(([key, m]) => [key, m.ranges] as const));
+    statUnstated(pid, unstated, result.deletedStats, hooks);
+    // Shared anonymous memory is listed only when two processes map it: stat it once a second one does.
+    for (const [key, ranges] of found.kinds?.anon ?? []) {
+      const first = firstAnon.get(key);
+      if (first === undefined) firstAnon.set(key, pid);
+      else if (first !== -1) {
+        firstAnon.set(key, -1);
+        statUnstated(pid, [[key, ranges]], result.deletedStats, hooks);
+      }
     }
     if (found.sysv.size > 0 || found.posix.size > 0 || found.deleted.size > 0 || found.kinds) result.processes.push(found);
   }
+  if (foreignSeen) result.foreignNamespaces = processesOfForeignNamespaces();
   return result;
 }
 
