@@ -162,7 +162,12 @@ export type MenuAction = 'createSegment' | 'joinChat' | 'refresh';
 
 // A POSIX name is up to 255 bytes, and escaped (\xHH) up to 4 characters a byte: posix:/ + 1020.
 const MAX_POSIX_NAME_TEXT = 1 + 4 * 255;
-const ref = str({ min: 1, max: 'posix:'.length + MAX_POSIX_NAME_TEXT, hint: 'must be a segment reference: sysv:ID, key:0xHEX or posix:NAME', pattern: /^(sysv|key|posix):./ });
+// memfd:, anon:, posix-deleted: (DEV:INO) and ipcns: (NSINODE:ID) name what has no name, as the scan lists it.
+const ref = str({
+  min: 1, max: 'posix:'.length + MAX_POSIX_NAME_TEXT,
+  hint: 'must be a segment reference: sysv:ID, key:0xHEX, posix:NAME, or memfd:/anon:/posix-deleted:DEV:INO, ipcns:NS:ID',
+  pattern: /^((sysv|key|posix):.|(memfd|anon|posix-deleted):[0-9a-f]{2,3}:[0-9a-f]{2,5}:[0-9]{1,16}$|ipcns:[0-9]{1,16}:[0-9]{1,10}$)/,
+});
 const offset = int({ min: 0, max: MAX_OFFSET });
 const length = int({ min: 0, max: MAX_RANGE });
 const size = int({ min: 1, max: MAX_OFFSET });
