@@ -13,7 +13,7 @@
 // The device and inode identify an object, never its name (a name is not unique, and a user can
 // mount a tmpfs in a user namespace and make any path appear).
 import { readdirSync, readlinkSync, statSync } from 'node:fs';
-import { devToken, lineAt, type DeletedStat, type Range } from './maps.ts';
+import { devToken, lineAt, type DeletedStat, type Line, type Range } from './maps.ts';
 
 /** name: the bytes as the kernel printed them, one char per byte (latin1): cheap to pass between threads. */
 export interface NamedMatch { name: string; ranges: Range[] }
@@ -32,7 +32,10 @@ export interface KindMatches {
 
 const MEMFD = Buffer.from('/memfd:', 'latin1');
 const DELETED = ' (deleted)';
-const ANON_PATHS = ['/dev/zero (deleted)', '[anon_shmem:', '/anon_hugepage (deleted)'].map((p) => Buffer.from(p, 'latin1'));
+const DELETED_END = Buffer.from(' (deleted)\n', 'latin1'); // /proc/PID/maps ends every line, the last too, with \n
+const DEV_ZERO = Buffer.from('/dev/zero (deleted)', 'latin1');
+const ANON_HUGEPAGE = Buffer.from('/anon_hugepage (deleted)', 'latin1');
+const ANON_SHMEM = Buffer.from('[anon_shmem:', 'latin1');
 const SYSV = Buffer.from('/SYSV', 'latin1');
 const MEMFD_LINK = '/memfd:';
 
@@ -49,43 +52,50 @@ function memfdName(path: string): string {
   return path.slice(MEMFD_LINK.length, path.endsWith(DELETED) ? path.length - DELETED.length : path.length);
 }
 
-/** Finds memfd, shared-anonymous and (foreign: true) SysV mappings in the bytes of one maps file. */
+/** True when the path of `line` starts with `prefix`. */
+function pathIs(maps: Buffer, line: Line, prefix: Buffer): boolean {
+  return prefix.compare(maps, line.pathStart, Math.min(line.pathStart + prefix.length, line.lineEnd)) === 0;
+}
+
+function addAnon(into: KindMatches, line: Line): void {
+  // Only shared mappings ('s'), on an anonymous device: a private /dev/zero mapping shows no path.
+  if (!line.shared || !line.dev.startsWith('00:')) return;
+  const key = `${line.dev} ${line.inode}`;
+  const list = into.anon.get(key);
+  if (list) list.push(line.range); else into.anon.set(key, [line.range]);
+}
+
+/**
+ * Finds memfd, shared-anonymous and (foreign: true) SysV mappings in the bytes of one maps file.
+ * All but "[anon_shmem:NAME]" end in " (deleted)": one pass over those line ends finds them.
+ */
 export function matchKinds(maps: Buffer, foreign: boolean, into: KindMatches = emptyKinds()): KindMatches {
-  for (let at = maps.indexOf(MEMFD); at !== -1;) {
+  for (let at = maps.indexOf(DELETED_END); at !== -1;) {
     const line = lineAt(maps, at);
     if (line === null) break;
-    if (line.pathStart === at) {
-      const key = `${line.dev} ${line.inode}`;
-      const entry = into.memfd.get(key);
-      if (entry) entry.ranges.push(line.range);
-      else into.memfd.set(key, { name: memfdName(maps.toString('latin1', at, line.lineEnd)), ranges: [line.range] });
-    }
-    at = maps.indexOf(MEMFD, line.lineEnd);
-  }
-  for (const path of ANON_PATHS) {
-    for (let at = maps.indexOf(path); at !== -1;) {
-      const line = lineAt(maps, at);
-      if (line === null) break;
-      // Only shared mappings ('s'), on an anonymous device: a private /dev/zero mapping shows no path.
-      if (line.pathStart === at && line.shared && line.dev.startsWith('00:')) {
+    if (line.lineEnd === at + DELETED_END.length - 1) { // the match ends its line
+      if (pathIs(maps, line, MEMFD)) {
         const key = `${line.dev} ${line.inode}`;
-        const list = into.anon.get(key);
-        if (list) list.push(line.range); else into.anon.set(key, [line.range]);
+        const entry = into.memfd.get(key);
+        if (entry) entry.ranges.push(line.range);
+        else into.memfd.set(key, { name: memfdName(maps.toString('latin1', line.pathStart, line.lineEnd)), ranges: [line.range] });
+      } else if (pathIs(maps, line, DEV_ZERO) || pathIs(maps, line, ANON_HUGEPAGE)) {
+        addAnon(into, line);
+      } else if (foreign && pathIs(maps, line, SYSV) && line.dev.startsWith('00:')) {
+        const key = Number.parseInt(maps.toString('latin1', line.pathStart + SYSV.length, line.pathStart + SYSV.length + 8), 16);
+        if (Number.isSafeInteger(key)) {
+          const entry = into.foreignSysv.get(line.inode);
+          if (entry) entry.ranges.push(line.range); else into.foreignSysv.set(line.inode, { key, ranges: [line.range] });
+        }
       }
-      at = maps.indexOf(path, line.lineEnd);
     }
+    at = maps.indexOf(DELETED_END, line.lineEnd);
   }
-  if (foreign) {
-    for (let at = maps.indexOf(SYSV); at !== -1;) {
-      const line = lineAt(maps, at);
-      if (line === null) break;
-      const key = Number.parseInt(maps.toString('latin1', at + SYSV.length, at + SYSV.length + 8), 16);
-      if (line.pathStart === at && line.dev.startsWith('00:') && Number.isSafeInteger(key)) {
-        const entry = into.foreignSysv.get(line.inode);
-        if (entry) entry.ranges.push(line.range); else into.foreignSysv.set(line.inode, { key, ranges: [line.range] });
-      }
-      at = maps.indexOf(SYSV, line.lineEnd);
-    }
+  for (let at = maps.indexOf(ANON_SHMEM); at !== -1;) {
+    const line = lineAt(maps, at);
+    if (line === null) break;
+    if (line.pathStart === at) addAnon(into, line);
+    at = maps.indexOf(ANON_SHMEM, line.lineEnd);
   }
   return into;
 }

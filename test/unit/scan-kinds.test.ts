@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { scanSegments, type MemfdRow, type SegmentRow, type SharedAnonRow, type SysvRow } from '../../main/scan/index';
 import { openSegment, parseRef, formatRef } from '../../main/segments';
 import { openUnnamed } from '../../main/segments/mapped';
+import { matchKinds } from '../../main/scan/maps-kinds';
 import { SegmentJanitor } from '../helpers/cleanup';
 import { shmscope, shmscopeAsNobody } from '../helpers/cli';
 import { type Family, pyFamily } from '../helpers/kinds-children';
@@ -209,5 +210,29 @@ describe('references of the unnamed kinds', () => {
     expect(rm.status).not.toBe(0);
     expect(rm.stderr).toContain('has no name to remove');
     expect(shmscope(['ls', '--kind', 'sysv,bogus']).stderr).toContain('--kind: expected some of sysv,posix,memfd,shared-anon');
+  });
+});
+
+describe('matchKinds (the maps lines of each kind, as this kernel and others print them)', () => {
+  it('finds memfd (shared or private), shared anonymous in every spelling, and SysV only for another namespace', () => {
+    const maps = Buffer.from([
+      '7f0000000000-7f0000004000 rw-s 00000000 00:01 50359                      /memfd:wl (deleted)',
+      '7f0000004000-7f0000005000 r--p 00000000 00:01 50359                      /memfd:wl (deleted)',
+      '7f0000005000-7f0000007000 rw-s 00000000 00:01 50358                      /dev/zero (deleted)',
+      '7f0000007000-7f0000008000 rw-s 00000000 00:01 50360                      [anon_shmem:ring]',
+      '7f0000008000-7f0000208000 rw-s 00000000 00:10 77                         /anon_hugepage (deleted)',
+      '7f0000208000-7f0000209000 rw-p 00000000 00:00 0                          [anon:private]',
+      '7f0000209000-7f000020a000 rw-s 00000000 00:01 9                          /SYSV5c000001 (deleted)',
+      '7f000020a000-7f000020b000 r-xp 00000000 08:01 1234                       /usr/lib/libc.so.6 (deleted)',
+      '',
+    ].join('\n'), 'latin1');
+    const ours = matchKinds(maps, false);
+    expect([...ours.memfd]).toEqual([['00:01 50359', { name: 'wl', ranges: [
+      { start: '0x7f0000000000', end: '0x7f0000004000', writable: true },
+      { start: '0x7f0000004000', end: '0x7f0000005000', writable: false },
+    ] }]]);
+    expect([...ours.anon.keys()]).toEqual(['00:01 50358', '00:10 77', '00:01 50360']);
+    expect(ours.foreignSysv.size).toBe(0);
+    expect([...matchKinds(maps, true).foreignSysv]).toEqual([[9, { key: 0x5c000001, ranges: [{ start: '0x7f0000209000', end: '0x7f000020a000', writable: true }] }]]);
   });
 });
