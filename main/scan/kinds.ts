@@ -3,6 +3,7 @@
 import { escapePosixName } from '../segments/posix-name';
 import type { FdHolder, MemfdRow, SharedAnonRow } from '../../common/scan-types';
 import type { DeletedStat, ProcessInfo, ProcessMatches } from './maps';
+import type { FdMatch } from './maps-kinds';
 import { largestRange, statFields, toAttacher } from './row-parts';
 import type { NameLookup } from './users';
 
@@ -55,14 +56,6 @@ export class UnnamedRows {
       row.attachers.push(toAttacher(proc.pid, info, ranges, this.#names));
       if (!this.#stats.has(key)) row.size = Math.max(row.size, largestRange(ranges));
     }
-    for (const [key, { name, fds }] of kinds.memfdFds) {
-      if (kinds.memfd.has(key)) continue; // it maps it too: an attacher, not a holder
-      this.#memfdRow(key, name);
-      const user = info.uid < 0 ? '' : this.#names.user(info.uid);
-      const list = this.#fds.get(key);
-      const holder: FdHolder = { pid: proc.pid, command: info.command, uid: info.uid, user, fds };
-      if (list) list.push(holder); else this.#fds.set(key, [holder]);
-    }
     for (const [key, ranges] of kinds.anon) {
       let row = this.#anon.get(key);
       if (row === undefined) {
@@ -79,9 +72,24 @@ export class UnnamedRows {
     }
   }
 
+  /** The memfd objects process `pid` holds as descriptors (maps-kinds.ts scanMemfdHolders). */
+  addHolder(pid: number, info: ProcessInfo, held: ReadonlyMap<string, FdMatch>): void {
+    const user = info.uid < 0 ? '' : this.#names.user(info.uid);
+    for (const [key, { name, fds }] of held) {
+      this.#memfdRow(key, name);
+      const holder: FdHolder = { pid, command: info.command, uid: info.uid, user, fds };
+      const list = this.#fds.get(key);
+      if (list) list.push(holder); else this.#fds.set(key, [holder]);
+    }
+  }
+
   /** memfd rows (by name, then ref), then the shared-anonymous objects two or more processes map. */
   rows(unreadableProcesses: number): (MemfdRow | SharedAnonRow)[] {
-    for (const [key, holders] of this.#fds) this.#memfd.get(key)!.holders = holders;
+    for (const [key, holders] of this.#fds) {
+      const row = this.#memfd.get(key)!;
+      const mappers = new Set(row.attachers.map((a) => a.pid));
+      row.holders = holders.filter((h) => !mappers.has(h.pid)); // one that maps it too is an attacher
+    }
     const memfd = [...this.#memfd.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : byRef(a, b)));
     const anon = [...this.#anon.values()].filter((row) => row.attachers.length >= 2).sort(byRef);
     const rows = [...memfd, ...anon];

@@ -24,8 +24,6 @@ export interface SysvMatch { key: number; ranges: Range[] }
 export interface KindMatches {
   memfd: Map<string, NamedMatch>;
   anon: Map<string, Range[]>;
-  /** memfd objects it holds as descriptors, mapped or not. */
-  memfdFds: Map<string, FdMatch>;
   /** Every SysV mapping, when the process is in another IPC namespace (else empty). */
   foreignSysv: Map<number, SysvMatch>;
 }
@@ -40,11 +38,11 @@ const SYSV = Buffer.from('/SYSV', 'latin1');
 const MEMFD_LINK = '/memfd:';
 
 export function emptyKinds(): KindMatches {
-  return { memfd: new Map(), anon: new Map(), memfdFds: new Map(), foreignSysv: new Map() };
+  return { memfd: new Map(), anon: new Map(), foreignSysv: new Map() };
 }
 
 export function hasKinds(k: KindMatches): boolean {
-  return k.memfd.size > 0 || k.anon.size > 0 || k.memfdFds.size > 0 || k.foreignSysv.size > 0;
+  return k.memfd.size > 0 || k.anon.size > 0 || k.foreignSysv.size > 0;
 }
 
 /** The name in "/memfd:NAME (deleted)" (latin1: one char per byte). */
@@ -100,19 +98,36 @@ export function matchKinds(maps: Buffer, foreign: boolean, into: KindMatches = e
   return into;
 }
 
+/** Who holds which memfd as a descriptor: pid → "DEV INO" → its fds; and what a stat of each said. */
+export interface MemfdHolders { byPid: Map<number, Map<string, FdMatch>>; stats: Map<string, DeletedStat> }
+
 /**
- * The memfd objects process `pid` holds as descriptors: readlink of each /proc/PID/fd entry, and
+ * The memfd objects every process holds as descriptors: readlink of each /proc/PID/fd entry, and
  * stat (not open) of the memfd ones for their identity and size. Nothing is opened, so no driver
- * runs and nothing is kept alive. Unreadable (other user, not root) or gone: nothing.
+ * runs and nothing is kept alive. Unreadable (other user, not root) or gone: nothing. These reads
+ * never wait for a process's memory lock, so they run on the calling thread while the maps worker
+ * walks (see scanSegments).
  */
-export function memfdDescriptors(pid: number, into: KindMatches, stats: Map<string, DeletedStat>): void {
+export function scanMemfdHolders(): MemfdHolders {
+  const result: MemfdHolders = { byPid: new Map(), stats: new Map() };
+  for (const entry of readdirSync('/proc')) {
+    const c = entry.charCodeAt(0);
+    if (c < 48 || c > 57) continue;
+    const held = memfdDescriptors(entry, result.stats);
+    if (held !== null) result.byPid.set(Number(entry), held);
+  }
+  return result;
+}
+
+function memfdDescriptors(pid: string, stats: Map<string, DeletedStat>): Map<string, FdMatch> | null {
   const dir = `/proc/${pid}/fd`;
   let entries: string[];
   try {
     entries = readdirSync(dir);
   } catch {
-    return;
+    return null;
   }
+  let found: Map<string, FdMatch> | null = null;
   for (const entry of entries) {
     const path = `${dir}/${entry}`;
     let link: string;
@@ -138,7 +153,9 @@ export function memfdDescriptors(pid: number, into: KindMatches, stats: Map<stri
       continue;
     }
     const fd = Number(entry);
-    const held = into.memfdFds.get(key);
-    if (held) held.fds.push(fd); else into.memfdFds.set(key, { name: memfdName(link), fds: [fd] });
+    found ??= new Map();
+    const held = found.get(key);
+    if (held) held.fds.push(fd); else found.set(key, { name: memfdName(link), fds: [fd] });
   }
+  return found;
 }

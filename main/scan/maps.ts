@@ -14,7 +14,7 @@
 // without a bundler: relative imports here carry their .ts extension.
 import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import { errnoCode, isGone, readShared } from './fsutil.ts';
-import { hasKinds, matchKinds, memfdDescriptors, type KindMatches } from './maps-kinds.ts';
+import { hasKinds, matchKinds, type KindMatches } from './maps-kinds.ts';
 import type { UnreadableProcess } from '../../common/scan-types';
 
 export interface Range { start: string; end: string; writable: boolean }
@@ -283,7 +283,6 @@ export function walkMaps(targets: MapsTargets, hooks: WalkHooks): MapsScan {
     const ns = maps.indexOf(SYSV) === -1 ? null : foreignNamespace(pid);
     const foreign = ns !== null;
     const kinds = matchKinds(maps, foreign); // before any other read: `maps` is a shared buffer
-    if (maps.length > 0) memfdDescriptors(pid, kinds, result.deletedStats); // (kernel threads have neither maps nor fds)
     if (foreign) {
       foreignSeen = true;
       found?.sysv.clear(); // same shmid, other namespace's segment (kept in kinds.foreignSysv)
