@@ -248,8 +248,9 @@ async function startSet(o: Options): Promise<void> {
 
 // ---- timing ---------------------------------------------------------------------------------------
 
-interface Timing { name: string; medianMs: number; minMs: number; maxMs: number; runs: number; note: string }
-interface Contender { name: string; note: string; fn: () => void }
+interface Timing { name: string; medianMs: number; minMs: number; maxMs: number; runs: number; note: string; cpuMedianMs: number | null }
+/** inProcess: also report its CPU time (all threads of this process; load on the machine barely moves it). */
+interface Contender { name: string; note: string; fn: () => void; inProcess?: true }
 
 /**
  * Runs the contenders round-robin (one run of each per round, after one warm-up round), so that
@@ -258,20 +259,28 @@ interface Contender { name: string; note: string; fn: () => void }
 async function timeAll(contenders: Contender[], runs: number): Promise<Timing[]> {
   for (const c of contenders) c.fn(); // warm-up (page cache, JIT, dentries)
   const samples = contenders.map(() => [] as number[]);
+  const cpu = contenders.map(() => [] as number[]);
   for (let round = 0; round < runs; round++) {
     for (const [i, c] of contenders.entries()) {
       // Back to the event loop between runs, so a SIGINT handler can clean up at once.
       await new Promise<void>((resolve) => setImmediate(resolve));
+      const cpu0 = process.cpuUsage();
       const t0 = process.hrtime.bigint();
       c.fn();
       samples[i]!.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      const used = process.cpuUsage(cpu0);
+      cpu[i]!.push((used.user + used.system) / 1000);
     }
   }
-  return contenders.map((c, i) => {
-    const sorted = samples[i]!.sort((a, b) => a - b);
+  const median = (values: number[]): number => {
+    const sorted = values.sort((a, b) => a - b);
     const mid = sorted.length >> 1;
-    const medianMs = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-    return { name: c.name, medianMs, minMs: sorted[0]!, maxMs: sorted[sorted.length - 1]!, runs, note: c.note };
+    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
+  return contenders.map((c, i) => {
+    const medianMs = median(samples[i]!);
+    const sorted = samples[i]!;
+    return { name: c.name, medianMs, minMs: sorted[0]!, maxMs: sorted[sorted.length - 1]!, runs, note: c.note, cpuMedianMs: c.inProcess ? median(cpu[i]!) : null };
   });
 }
 
@@ -319,7 +328,7 @@ async function main(): Promise<void> {
   const self = fileURLToPath(import.meta.url);
   const cli = join(self, '..', '..', 'main', 'cli.js');
   const contenders: Contender[] = [
-    { name: 'scanSegments() in-process', note: 'every kind of row, attachers, memfd holders', fn: () => { scanSegments(); } },
+    { name: 'scanSegments() in-process', note: 'every kind of row, attachers, memfd holders', fn: () => { scanSegments(); }, inProcess: true },
     { name: 'node: scanSegments() + JSON', note: 'fresh node process, like `shmscope ls --json`', fn: command(process.execPath, [self, '--scan-once']) },
   ];
   if (existsSync(cli) && spawnSync(process.execPath, [cli, 'ls', '--json'], { stdio: 'ignore' }).status === 0) {
@@ -339,10 +348,14 @@ async function main(): Promise<void> {
   } else {
     const pad = (s: string, n: number) => s.padEnd(n);
     const num = (x: number) => x.toFixed(2).padStart(9);
-    console.log(`\n${pad('', 30)} ${'median ms'.padStart(9)} ${'min'.padStart(9)} ${'max'.padStart(9)} ${'÷ lsipc'.padStart(8)}`);
-    for (const r of rows) console.log(`${pad(r.name, 30)} ${num(r.medianMs)} ${num(r.minMs)} ${num(r.maxMs)} ${r.ratioToLsipc.toFixed(2).padStart(7)}×   ${r.note}`);
+    console.log(`\n${pad('', 30)} ${'median ms'.padStart(9)} ${'min'.padStart(9)} ${'max'.padStart(9)} ${'÷ lsipc'.padStart(8)} ${'cpu ms'.padStart(8)}`);
+    for (const r of rows) {
+      const cpu = r.cpuMedianMs === null ? '-'.padStart(8) : r.cpuMedianMs.toFixed(2).padStart(8);
+      console.log(`${pad(r.name, 30)} ${num(r.medianMs)} ${num(r.minMs)} ${num(r.maxMs)} ${r.ratioToLsipc.toFixed(2).padStart(7)}× ${cpu}   ${r.note}`);
+    }
     const full = rows[0]!;
     console.log(`\nfull scan with attachers / lsipc -m = ${full.ratioToLsipc.toFixed(2)}× (goal ≤ 2×: ${full.ratioToLsipc <= 2 ? 'met' : 'NOT met'}); median of ${o.runs} runs`);
+    console.log(`full scan CPU time (every thread of this process): ${full.cpuMedianMs!.toFixed(2)} ms median (wall time follows the machine's load; CPU time barely does)`);
   }
 }
 
