@@ -2,8 +2,7 @@
 // and other IPC namespace's SysV segment, with the processes that map it.
 import { statSync } from 'node:fs';
 import { escapePosixName } from '../segments/posix-name';
-import { devToken, posixKey, processInfo, type DeletedStat, type ProcessInfo, type Range } from './maps';
-import { scanMemfdHolders, type MemfdHolders } from './maps-kinds';
+import { devToken, posixKey, processInfo, type DeletedStat, type Range } from './maps';
 import { prepareMapsWalker, scanMapsBounded, type BoundedScanOptions } from './maps-thread';
 import { POSIX_SHM_DIR, readPosixSegments } from './posix';
 import { readSysvSegments } from './sysv';
@@ -57,19 +56,15 @@ export function scanSegments(options: BoundedScanOptions = {}): ScanResult {
   const sysvById = new Map<number, SysvRow>(sysv.map((row) => [row.id, row]));
   const posixByKey = new Map<string, PosixRow>(posixEntries.map((e) => [posixKey(e.dev, e.ino), e.row]));
   const targets = { sysvIds: new Set(sysvById.keys()), posixKeys: new Set(posixByKey.keys()), shmDev: shmDevice() };
-  // While the worker reads every maps file, this thread reads every fd table (no memory lock needed).
-  let holders: MemfdHolders = { byPid: new Map(), stats: new Map() };
-  const maps = scanMapsBounded(targets, options, () => { holders = scanMemfdHolders(); });
+  const maps = scanMapsBounded(targets, options);
 
   const deletedByKey = new Map<string, PosixRow>();
-  const unnamed = new UnnamedRows(new Map([...holders.stats, ...maps.deletedStats]), names);
-  const infos = new Map<number, ProcessInfo>();
+  const unnamed = new UnnamedRows(maps.deletedStats, names);
   const foreign = new ForeignSysvRows(names);
   const sysvRanges = new Map<number, number>(); // shmid → mapped ranges seen (the kernel's nattch counts ranges)
   for (const proc of maps.processes) {
     const info = processInfo(proc.pid);
     if (info === null) continue; // exited since we read its maps
-    infos.set(proc.pid, info);
     for (const [id, ranges] of proc.sysv) {
       sysvById.get(id)!.attachers.push(toAttacher(proc.pid, info, ranges, names));
       sysvRanges.set(id, (sysvRanges.get(id) ?? 0) + ranges.length);
@@ -88,11 +83,8 @@ export function scanSegments(options: BoundedScanOptions = {}): ScanResult {
       row.attachers.push(toAttacher(proc.pid, info, ranges, names));
     }
     unnamed.add(proc, info);
+    if (proc.memfdFds) unnamed.addHolder(proc.pid, info, proc.memfdFds);
     foreign.add(proc, info);
-  }
-  for (const [pid, held] of holders.byPid) {
-    const info = infos.get(pid) ?? processInfo(pid);
-    if (info !== null) unnamed.addHolder(pid, info, held);
   }
 
   for (const row of sysv) {

@@ -13,6 +13,8 @@ import type { NameLookup } from './users';
 
 const NSENTER = '/usr/bin/nsenter';
 const ENTER_TIMEOUT_MS = 2000;
+/** Namespaces entered per scan: each costs a child process, and anyone can make namespaces. */
+export const MAX_NAMESPACES_ENTERED = 32;
 
 /** "ipc:[4026532281]" → 4026532281 */
 export function namespaceInode(link: string): number {
@@ -67,11 +69,12 @@ export class ForeignSysvRows {
   rows(namespaces: ReadonlyMap<string, number[]>, unreadableProcesses: number): SysvRow[] {
     const rows: SysvRow[] = [];
     const order = [...namespaces.keys()].sort((a, b) => namespaceInode(a) - namespaceInode(b));
-    for (const ns of order) {
+    for (const [index, ns] of order.entries()) {
       const inode = namespaceInode(ns);
       const pids = namespaces.get(ns)!;
       const seen = this.#seen.get(ns) ?? new Map<number, Seen>();
-      const inside = readInside(ns, pids);
+      const inside = index < MAX_NAMESPACES_ENTERED ? readInside(ns, pids)
+        : { error: `not entered: more than ${MAX_NAMESPACES_ENTERED} other IPC namespaces map SysV segments` };
       const nsRows = 'text' in inside ? parseSysvShm(inside.text, this.#names) : [...seen].map(([id, s]) => this.#fromMappings(id, s));
       for (const row of nsRows.sort((a, b) => a.id - b.id)) {
         const found = seen.get(row.id);

@@ -98,28 +98,15 @@ export function matchKinds(maps: Buffer, foreign: boolean, into: KindMatches = e
   return into;
 }
 
-/** Who holds which memfd as a descriptor: pid → "DEV INO" → its fds; and what a stat of each said. */
-export interface MemfdHolders { byPid: Map<number, Map<string, FdMatch>>; stats: Map<string, DeletedStat> }
-
 /**
- * The memfd objects every process holds as descriptors: readlink of each /proc/PID/fd entry, and
- * stat (not open) of the memfd ones for their identity and size. Nothing is opened, so no driver
- * runs and nothing is kept alive. Unreadable (other user, not root) or gone: nothing. These reads
- * never wait for a process's memory lock, so they run on the calling thread while the maps worker
- * walks (see scanSegments).
+ * The memfd objects process `pid` holds as descriptors, by "DEV INO": readlink of each
+ * /proc/PID/fd entry (never calls into a filesystem), then stat (not open) of the memfd ones for
+ * their identity and size. stat does reach the file's filesystem, and a user can dress a FUSE file
+ * up as "/memfd:…" in a mount namespace of their own: so this runs on the maps worker, each stat
+ * inside `guard` (beforeRead/afterRead), where a stuck call is found and its process skipped.
+ * Nothing is opened, so no driver runs and nothing is kept alive. Unreadable or gone: null.
  */
-export function scanMemfdHolders(): MemfdHolders {
-  const result: MemfdHolders = { byPid: new Map(), stats: new Map() };
-  for (const entry of readdirSync('/proc')) {
-    const c = entry.charCodeAt(0);
-    if (c < 48 || c > 57) continue;
-    const held = memfdDescriptors(entry, result.stats);
-    if (held !== null) result.byPid.set(Number(entry), held);
-  }
-  return result;
-}
-
-function memfdDescriptors(pid: string, stats: Map<string, DeletedStat>): Map<string, FdMatch> | null {
+export function memfdDescriptors(pid: number, stats: Map<string, DeletedStat>, guard: { beforeRead(pid: number): void; afterRead(): void }): Map<string, FdMatch> | null {
   const dir = `/proc/${pid}/fd`;
   let entries: string[];
   try {
@@ -145,12 +132,15 @@ function memfdDescriptors(pid: string, stats: Map<string, DeletedStat>): Map<str
       }
     }
     let key: string;
+    guard.beforeRead(pid);
     try {
       const st = statSync(path);
       key = `${devToken(st.dev)} ${st.ino}`;
       if (!stats.has(key)) stats.set(key, { size: st.size, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtimeMs: st.mtimeMs });
     } catch {
       continue;
+    } finally {
+      guard.afterRead();
     }
     const fd = Number(entry);
     found ??= new Map();

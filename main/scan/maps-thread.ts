@@ -101,8 +101,8 @@ export interface BoundedScanOptions {
   mapsPaths?: ReadonlyMap<number, string>;
 }
 
-/** walkMaps() on the worker, each process's read bounded by PROCESS_TIMEOUT_MS; `meanwhile` runs on this thread once the walk has started. */
-export function scanMapsBounded(targets: MapsTargets, options: BoundedScanOptions = {}, meanwhile?: () => void): MapsScan {
+/** walkMaps() on the worker, each process's read bounded by PROCESS_TIMEOUT_MS. */
+export function scanMapsBounded(targets: MapsTargets, options: BoundedScanOptions = {}): MapsScan {
   releaseUnstuck();
   for (;;) {
     if (parked.length > MAX_PARKED) {
@@ -113,8 +113,6 @@ export function scanMapsBounded(targets: MapsTargets, options: BoundedScanOption
     const id = nextId++;
     const request: WalkRequest = { id, targets, skip: parked.map((p) => p.pid), mapsPaths: [...(options.mapsPaths ?? [])] };
     current.port.postMessage(request);
-    meanwhile?.();
-    meanwhile = undefined; // once, even if a stuck read makes us walk again
     let progress = Atomics.load(current.state, PROGRESS);
     for (;;) {
       waitWhile(current.state, DONE, id - 1, PROCESS_TIMEOUT_MS);

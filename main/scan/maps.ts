@@ -14,7 +14,7 @@
 // without a bundler: relative imports here carry their .ts extension.
 import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import { errnoCode, isGone, readShared } from './fsutil.ts';
-import { hasKinds, matchKinds, type KindMatches } from './maps-kinds.ts';
+import { hasKinds, matchKinds, memfdDescriptors, type FdMatch, type KindMatches } from './maps-kinds.ts';
 import type { UnreadableProcess } from '../../common/scan-types';
 
 export interface Range { start: string; end: string; writable: boolean }
@@ -33,6 +33,8 @@ export interface ProcessMatches {
   deleted: Map<string, DeletedMatch>;
   /** memfd, shared-anonymous and other-namespace SysV (maps-kinds.ts); absent when none. */
   kinds?: KindMatches;
+  /** memfd objects it holds as descriptors ("DEV INO" → fds), mapped or not; absent when none. */
+  memfdFds?: Map<string, FdMatch>;
   /** /proc/PID/ns/ipc when it is not ours. */
   ipcns?: string;
 }
@@ -283,13 +285,15 @@ export function walkMaps(targets: MapsTargets, hooks: WalkHooks): MapsScan {
     const ns = maps.indexOf(SYSV) === -1 ? null : foreignNamespace(pid);
     const foreign = ns !== null;
     const kinds = matchKinds(maps, foreign); // before any other read: `maps` is a shared buffer
+    const held = maps.length === 0 ? null : memfdDescriptors(pid, result.deletedStats, hooks); // (kernel threads have no fds)
     if (foreign) {
       foreignSeen = true;
       found?.sysv.clear(); // same shmid, other namespace's segment (kept in kinds.foreignSysv)
     }
-    if (hasKinds(kinds)) {
+    if (hasKinds(kinds) || held !== null) {
       found ??= { pid, sysv: new Map(), posix: new Map(), deleted: new Map() };
-      found.kinds = kinds;
+      if (hasKinds(kinds)) found.kinds = kinds;
+      if (held !== null) found.memfdFds = held;
       if (ns !== null) found.ipcns = ns;
     }
     if (found === null) continue;
@@ -305,7 +309,7 @@ export function walkMaps(targets: MapsTargets, hooks: WalkHooks): MapsScan {
         statUnstated(pid, [[key, ranges]], result.deletedStats, hooks);
       }
     }
-    if (found.sysv.size > 0 || found.posix.size > 0 || found.deleted.size > 0 || found.kinds) result.processes.push(found);
+    if (found.sysv.size > 0 || found.posix.size > 0 || found.deleted.size > 0 || found.kinds || found.memfdFds) result.processes.push(found);
   }
   if (foreignSeen) result.foreignNamespaces = processesOfForeignNamespaces();
   return result;
