@@ -24,7 +24,7 @@ export interface SysvMatch { key: number; ranges: Range[] }
 export interface KindMatches {
   memfd: Map<string, NamedMatch>;
   anon: Map<string, Range[]>;
-  /** Every SysV mapping, when the process is in another IPC namespace (else empty). */
+  /** Every SysV mapping by shmid; the walk keeps them only for a process of another IPC namespace. */
   foreignSysv: Map<number, SysvMatch>;
 }
 
@@ -37,7 +37,7 @@ const ANON_SHMEM = Buffer.from('[anon_shmem:', 'latin1');
 const SYSV = Buffer.from('/SYSV', 'latin1');
 const MEMFD_LINK = '/memfd:';
 
-export function emptyKinds(): KindMatches {
+function emptyKinds(): KindMatches {
   return { memfd: new Map(), anon: new Map(), foreignSysv: new Map() };
 }
 
@@ -64,10 +64,11 @@ function addAnon(into: KindMatches, line: Line): void {
 }
 
 /**
- * Finds memfd, shared-anonymous and (foreign: true) SysV mappings in the bytes of one maps file.
- * All but "[anon_shmem:NAME]" end in " (deleted)": one pass over those line ends finds them.
+ * Finds memfd, shared-anonymous and SysV mappings in the bytes of one maps file. All but
+ * "[anon_shmem:NAME]" end in " (deleted)": one pass over those line ends finds them.
  */
-export function matchKinds(maps: Buffer, foreign: boolean, into: KindMatches = emptyKinds()): KindMatches {
+export function matchKinds(maps: Buffer): KindMatches {
+  const into = emptyKinds();
   for (let at = maps.indexOf(DELETED_END); at !== -1;) {
     const line = lineAt(maps, at);
     if (line === null) break;
@@ -79,7 +80,7 @@ export function matchKinds(maps: Buffer, foreign: boolean, into: KindMatches = e
         else into.memfd.set(key, { name: memfdName(maps.toString('latin1', line.pathStart, line.lineEnd)), ranges: [line.range] });
       } else if (pathIs(maps, line, DEV_ZERO) || pathIs(maps, line, ANON_HUGEPAGE)) {
         addAnon(into, line);
-      } else if (foreign && pathIs(maps, line, SYSV) && line.dev.startsWith('00:')) {
+      } else if (pathIs(maps, line, SYSV) && line.dev.startsWith('00:')) {
         const key = Number.parseInt(maps.toString('latin1', line.pathStart + SYSV.length, line.pathStart + SYSV.length + 8), 16);
         if (Number.isSafeInteger(key)) {
           const entry = into.foreignSysv.get(line.inode);

@@ -281,10 +281,11 @@ export function walkMaps(targets: MapsTargets, hooks: WalkHooks): MapsScan {
     hooks.afterRead();
     result.scannedProcesses++;
     let found = matchMaps(pid, maps, targets, posixDevs);
+    const kinds = matchKinds(maps); // before any other read: `maps` is a shared buffer
     // Another IPC namespace shows through its SysV mappings: only then is the namespace worth a look.
-    const ns = maps.indexOf(SYSV) === -1 ? null : foreignNamespace(pid);
+    const ns = kinds.foreignSysv.size === 0 ? null : foreignNamespace(pid);
     const foreign = ns !== null;
-    const kinds = matchKinds(maps, foreign); // before any other read: `maps` is a shared buffer
+    if (!foreign) kinds.foreignSysv.clear(); // ours: matchMaps has them by shmid
     const held = maps.length === 0 ? null : memfdDescriptors(pid, result.deletedStats, hooks); // (kernel threads have no fds)
     if (foreign) {
       foreignSeen = true;

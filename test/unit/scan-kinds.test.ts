@@ -214,7 +214,7 @@ describe('references of the unnamed kinds', () => {
 });
 
 describe('matchKinds (the maps lines of each kind, as this kernel and others print them)', () => {
-  it('finds memfd (shared or private), shared anonymous in every spelling, and SysV only for another namespace', () => {
+  it('finds memfd (shared or private), shared anonymous in every spelling, and SysV lines with their key', () => {
     const maps = Buffer.from([
       '7f0000000000-7f0000004000 rw-s 00000000 00:01 50359                      /memfd:wl (deleted)',
       '7f0000004000-7f0000005000 r--p 00000000 00:01 50359                      /memfd:wl (deleted)',
@@ -226,13 +226,12 @@ describe('matchKinds (the maps lines of each kind, as this kernel and others pri
       '7f000020a000-7f000020b000 r-xp 00000000 08:01 1234                       /usr/lib/libc.so.6 (deleted)',
       '',
     ].join('\n'), 'latin1');
-    const ours = matchKinds(maps, false);
+    const ours = matchKinds(maps);
     expect([...ours.memfd]).toEqual([['00:01 50359', { name: 'wl', ranges: [
       { start: '0x7f0000000000', end: '0x7f0000004000', writable: true },
       { start: '0x7f0000004000', end: '0x7f0000005000', writable: false },
     ] }]]);
     expect([...ours.anon.keys()]).toEqual(['00:01 50358', '00:10 77', '00:01 50360']);
-    expect(ours.foreignSysv.size).toBe(0);
-    expect([...matchKinds(maps, true).foreignSysv]).toEqual([[9, { key: 0x5c000001, ranges: [{ start: '0x7f0000209000', end: '0x7f000020a000', writable: true }] }]]);
+    expect([...ours.foreignSysv]).toEqual([[9, { key: 0x5c000001, ranges: [{ start: '0x7f0000209000', end: '0x7f000020a000', writable: true }] }]]);
   });
 });
