@@ -78,6 +78,9 @@ describe('memfd objects', () => {
     expect(held).toMatchObject({ size: 'written by the memfd test'.length, nattch: 0, attachers: [] });
     expect(held.holders.map((h) => h.pid).sort()).toEqual([family.pid, ...family.kids].sort());
 
+    // Listed after SysV and POSIX.
+    const order = scanSegments().segments.map((r) => r.kind);
+    expect(Math.max(order.lastIndexOf('sysv'), order.lastIndexOf('posix'))).toBeLessThan(order.indexOf('memfd'));
     const listed = JSON.parse(shmscope(['ls', '--json', '--kind', 'memfd']).stdout) as { segments: SegmentRow[] };
     expect(new Set(listed.segments.map((r) => r.kind))).toEqual(new Set(['memfd']));
     expect(listed.segments.map((r) => r.ref)).toContain(ref);
