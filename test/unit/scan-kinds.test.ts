@@ -108,6 +108,19 @@ describe('memfd objects', () => {
   });
 });
 
+describe('a memfd name chosen by a hostile process', () => {
+  it('is listed escaped, never as raw control bytes', async () => {
+    const name = `shmscope-test-evil-${process.pid}\x1b[2J\x07\\`;
+    const family = await pyFamily(['memfd', name, '4096', 'x']);
+    families.push(family);
+    const row = scanSegments().segments.find((r): r is MemfdRow => r.kind === 'memfd' && r.attachers.some((a) => a.pid === family.pid))!;
+    expect(row.name).toBe(`shmscope-test-evil-${process.pid}\\x1b[2J\\x07\\\\`);
+    const table = shmscope(['ls', '--kind', 'memfd']).stdout;
+    expect(table).toContain(`shmscope-test-evil-${process.pid}\\x1b[2J`);
+    expect(table).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+  });
+});
+
 describe('shared anonymous memory', () => {
   it('is listed when two processes share it (same inode), with both; memory only one process has is not', async () => {
     const family = await pyFamily(['anon', '8192', 'shared after fork']);
