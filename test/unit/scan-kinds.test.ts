@@ -86,6 +86,7 @@ describe('memfd objects', () => {
     expect(listed.segments.map((r) => r.ref)).toContain(ref);
     const table = shmscope(['ls', '--kind', 'memfd,shared-anon']).stdout.split('\n').find((l) => l.includes(` ${name} `));
     expect(table).toContain(`python3[${holderOnly}](fd)`);
+    expect(table).toMatch(new RegExp(`^memfd +${ref} `)); // the ref to type, where a key would be
 
     const shown = shmscope(['show', ref]);
     expect(shown.stdout).toMatch(new RegExp(`^held open by: +python3\\[${holderOnly}\\] fd ${fds.join(',')}$`, 'm'));

@@ -39,7 +39,8 @@ function attachedBy(row: SegmentRow): string {
 function lsColumns(bytes: boolean): Column<LabelledRow>[] {
   return [
     { header: 'KIND', value: (row) => row.kind },
-    { header: 'KEY', value: (row) => row.key ?? '-' },
+    // What has neither key nor unique name is addressed by its ref: shown where the key would be.
+    { header: 'KEY', value: (row) => row.key ?? (row.kind === 'memfd' || row.kind === 'shared-anon' ? row.ref : '-') },
     { header: 'ID', value: (row) => (row.id === null ? '-' : String(row.id)), right: true },
     { header: 'NAME', value: (row) => (row.room !== undefined ? `room:${row.room}` : row.roomUnknown ? 'room?' : row.name ?? '-') },
     { header: 'SIZE', value: (row) => (bytes ? String(row.size) : humanSize(row.size)), right: true },
