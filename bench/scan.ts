@@ -1,8 +1,9 @@
-// npm run bench:scan [-- --json] [--sysv N] [--posix N] [--procs N] [--per-proc N] [--runs N]
+// npm run bench:scan [-- --json] [--sysv N] [--posix N] [--memfd N] [--anon N] [--procs N] [--per-proc N] [--runs N]
 //
-// Times a full scan (SysV + POSIX rows, attachers from every /proc/PID/maps) next to `lsipc -m` and
-// `ipcs -m` on the same set: 1,000 SysV + 1,000 POSIX segments and ~200 processes that map some of
-// them. The segments and processes come from a small C program compiled for the run (gcc), which
+// Times a full scan (every kind of row, attachers from every /proc/PID/maps, memfd holders from
+// every /proc/PID/fd) next to `lsipc -m` and `ipcs -m` on the same set: 1,000 SysV + 1,000 POSIX
+// segments, 200 memfds and 200 shared anonymous mappings, and ~200 processes that map some of
+// each (the helper's parent holds every memfd as a descriptor and maps every anonymous one). The segments and processes come from a small C program compiled for the run (gcc), which
 // removes everything when its stdin closes or it gets SIGINT/SIGTERM; we also sweep for leftovers by
 // this run's key range and name prefix, so nothing is left behind even if the helper dies.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -28,7 +29,7 @@ const HELPER_C = String.raw`
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int nsysv, nposix, nprocs, per;
+static int nsysv, nposix, nmemfd, nanon, nprocs, per;
 static long keybase;
 static const char *prefix;
 static int *ids;
@@ -47,9 +48,9 @@ static void on_signal(int sig) { cleanup(); _exit(128 + sig); }
 static void die(const char *what) { fprintf(stderr, "%s: %s\n", what, strerror(errno)); cleanup(); exit(1); }
 
 int main(int argc, char **argv) {
-  if (argc != 7) { fprintf(stderr, "usage: helper NSYSV NPOSIX NPROCS PER KEYBASE PREFIX\n"); return 2; }
+  if (argc != 9) { fprintf(stderr, "usage: helper NSYSV NPOSIX NPROCS PER KEYBASE PREFIX NMEMFD NANON\n"); return 2; }
   nsysv = atoi(argv[1]); nposix = atoi(argv[2]); nprocs = atoi(argv[3]); per = atoi(argv[4]);
-  keybase = strtol(argv[5], NULL, 0); prefix = argv[6];
+  keybase = strtol(argv[5], NULL, 0); prefix = argv[6]; nmemfd = atoi(argv[7]); nanon = atoi(argv[8]);
   ids = calloc(nsysv ? nsysv : 1, sizeof *ids);
   kids = calloc(nprocs ? nprocs : 1, sizeof *kids);
   for (int i = 0; i < nsysv; i++) ids[i] = -1;
@@ -65,6 +66,18 @@ int main(int argc, char **argv) {
     if (fd < 0) die("shm_open");
     if (ftruncate(fd, 4096) != 0) die("ftruncate");
     close(fd);
+  }
+  /* memfds and shared anonymous memory die with their processes: nothing to clean up for them. */
+  int *memfds = calloc(nmemfd ? nmemfd : 1, sizeof *memfds);
+  void **anons = calloc(nanon ? nanon : 1, sizeof *anons);
+  for (int i = 0; i < nmemfd; i++) {
+    snprintf(name, sizeof name, "%smemfd-%d", prefix, i);
+    memfds[i] = memfd_create(name, 0);
+    if (memfds[i] < 0 || ftruncate(memfds[i], 4096) != 0) die("memfd_create");
+  }
+  for (int i = 0; i < nanon; i++) {
+    anons[i] = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (anons[i] == MAP_FAILED) die("mmap");
   }
   int ready[2];
   if (pipe(ready) != 0) die("pipe");
@@ -89,6 +102,17 @@ int main(int argc, char **argv) {
           if (mmap(NULL, 4096, (c & 1) ? PROT_READ : PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) == MAP_FAILED) _exit(5);
           close(fd);
         }
+        if (nmemfd) {
+          int i = (c * per + j) % nmemfd;
+          if (mmap(NULL, 4096, (c & 1) ? PROT_READ : PROT_READ | PROT_WRITE, MAP_SHARED, memfds[i], 0) == MAP_FAILED) _exit(7);
+        }
+      }
+      /* It maps its memfds but holds none; it keeps only its own share of the anonymous memory. */
+      for (int i = 0; i < nmemfd; i++) close(memfds[i]);
+      for (int i = 0; i < nanon; i++) {
+        int mine = 0;
+        for (int j = 0; j < per; j++) if ((c * per + j) % nanon == i) mine = 1;
+        if (!mine) munmap(anons[i], 4096);
       }
       if (write(ready[1], "x", 1) != 1) _exit(6);
       close(ready[1]);
@@ -107,10 +131,10 @@ int main(int argc, char **argv) {
 }
 `;
 
-interface Options { json: boolean; sysv: number; posix: number; procs: number; perProc: number; runs: number }
+interface Options { json: boolean; sysv: number; posix: number; memfd: number; anon: number; procs: number; perProc: number; runs: number }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { json: false, sysv: 1000, posix: 1000, procs: 200, perProc: 3, runs: 21 };
+  const o: Options = { json: false, sysv: 1000, posix: 1000, memfd: 200, anon: 200, procs: 200, perProc: 3, runs: 21 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -121,11 +145,13 @@ function parseArgs(argv: string[]): Options {
     if (a === '--json') o.json = true;
     else if (a === '--sysv') o.sysv = value();
     else if (a === '--posix') o.posix = value();
+    else if (a === '--memfd') o.memfd = value();
+    else if (a === '--anon') o.anon = value();
     else if (a === '--procs') o.procs = value();
     else if (a === '--per-proc') o.perProc = value();
     else if (a === '--runs') o.runs = Math.max(1, value());
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run bench:scan -- [--json] [--sysv N] [--posix N] [--procs N] [--per-proc N] [--runs N]');
+      console.log('usage: npm run bench:scan -- [--json] [--sysv N] [--posix N] [--memfd N] [--anon N] [--procs N] [--per-proc N] [--runs N]');
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -204,7 +230,7 @@ async function startSet(o: Options): Promise<void> {
   run.count = o.sysv;
   run.prefix = `shmscope-bench-${process.pid}-${randomBytes(3).toString('hex')}-`;
 
-  const helper = spawn(binary, [String(o.sysv), String(o.posix), String(o.procs), String(o.perProc), `0x${run.keyBase.toString(16)}`, run.prefix], {
+  const helper = spawn(binary, [String(o.sysv), String(o.posix), String(o.procs), String(o.perProc), `0x${run.keyBase.toString(16)}`, run.prefix, String(o.memfd), String(o.anon)], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   run.helper = helper;
@@ -222,8 +248,9 @@ async function startSet(o: Options): Promise<void> {
 
 // ---- timing ---------------------------------------------------------------------------------------
 
-interface Timing { name: string; medianMs: number; minMs: number; maxMs: number; runs: number; note: string }
-interface Contender { name: string; note: string; fn: () => void }
+interface Timing { name: string; medianMs: number; minMs: number; maxMs: number; runs: number; note: string; cpuMedianMs: number | null }
+/** inProcess: also report its CPU time (all threads of this process; load on the machine barely moves it). */
+interface Contender { name: string; note: string; fn: () => void; inProcess?: true }
 
 /**
  * Runs the contenders round-robin (one run of each per round, after one warm-up round), so that
@@ -232,20 +259,28 @@ interface Contender { name: string; note: string; fn: () => void }
 async function timeAll(contenders: Contender[], runs: number): Promise<Timing[]> {
   for (const c of contenders) c.fn(); // warm-up (page cache, JIT, dentries)
   const samples = contenders.map(() => [] as number[]);
+  const cpu = contenders.map(() => [] as number[]);
   for (let round = 0; round < runs; round++) {
     for (const [i, c] of contenders.entries()) {
       // Back to the event loop between runs, so a SIGINT handler can clean up at once.
       await new Promise<void>((resolve) => setImmediate(resolve));
+      const cpu0 = process.cpuUsage();
       const t0 = process.hrtime.bigint();
       c.fn();
       samples[i]!.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      const used = process.cpuUsage(cpu0);
+      cpu[i]!.push((used.user + used.system) / 1000);
     }
   }
-  return contenders.map((c, i) => {
-    const sorted = samples[i]!.sort((a, b) => a - b);
+  const median = (values: number[]): number => {
+    const sorted = values.sort((a, b) => a - b);
     const mid = sorted.length >> 1;
-    const medianMs = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-    return { name: c.name, medianMs, minMs: sorted[0]!, maxMs: sorted[sorted.length - 1]!, runs, note: c.note };
+    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
+  return contenders.map((c, i) => {
+    const medianMs = median(samples[i]!);
+    const sorted = samples[i]!;
+    return { name: c.name, medianMs, minMs: sorted[0]!, maxMs: sorted[sorted.length - 1]!, runs, note: c.note, cpuMedianMs: c.inProcess ? median(cpu[i]!) : null };
   });
 }
 
@@ -260,16 +295,27 @@ async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const log = (s: string) => { if (!o.json) console.log(s); };
 
-  log(`creating ${o.sysv} SysV + ${o.posix} POSIX segments (4 KiB) and ${o.procs} processes mapping ${o.perProc} of each kind …`);
+  log(`creating ${o.sysv} SysV + ${o.posix} POSIX segments, ${o.memfd} memfds, ${o.anon} shared anonymous mappings (4 KiB each) and ${o.procs} processes mapping ${o.perProc} of each kind …`);
   await startSet(o);
 
   const probe = scanSegments();
-  const ours = probe.segments.filter((r) => (r.kind === 'sysv' ? r.keyNumber >= run.keyBase && r.keyNumber < run.keyBase + run.count : r.name.startsWith(run.prefix)));
+  const helperPid = run.helper!.pid!;
+  const ours = probe.segments.filter((r) => {
+    switch (r.kind) {
+      case 'sysv': return r.keyNumber >= run.keyBase && r.keyNumber < run.keyBase + run.count;
+      case 'posix': return r.name.startsWith(run.prefix);
+      case 'memfd': return r.name.startsWith(`${run.prefix}memfd-`);
+      case 'shared-anon': return r.attachers.some((a) => a.pid === helperPid);
+    }
+  });
   const attachedRows = ours.filter((r) => r.attachers.length > 0).length;
   const attachEntries = ours.reduce((n, r) => n + r.attachers.length, 0);
   const set = {
     sysvSegments: ours.filter((r) => r.kind === 'sysv').length,
     posixSegments: ours.filter((r) => r.kind === 'posix').length,
+    memfdObjects: ours.filter((r) => r.kind === 'memfd').length,
+    sharedAnonObjects: ours.filter((r) => r.kind === 'shared-anon').length,
+    memfdHolders: ours.reduce((n, r) => n + (r.kind === 'memfd' ? r.holders.length : 0), 0),
     helperProcesses: o.procs,
     attachedSegments: attachedRows,
     attacherEntries: attachEntries,
@@ -282,7 +328,7 @@ async function main(): Promise<void> {
   const self = fileURLToPath(import.meta.url);
   const cli = join(self, '..', '..', 'main', 'cli.js');
   const contenders: Contender[] = [
-    { name: 'scanSegments() in-process', note: 'SysV+POSIX rows, attachers', fn: () => { scanSegments(); } },
+    { name: 'scanSegments() in-process', note: 'every kind of row, attachers, memfd holders', fn: () => { scanSegments(); }, inProcess: true },
     { name: 'node: scanSegments() + JSON', note: 'fresh node process, like `shmscope ls --json`', fn: command(process.execPath, [self, '--scan-once']) },
   ];
   if (existsSync(cli) && spawnSync(process.execPath, [cli, 'ls', '--json'], { stdio: 'ignore' }).status === 0) {
@@ -302,10 +348,14 @@ async function main(): Promise<void> {
   } else {
     const pad = (s: string, n: number) => s.padEnd(n);
     const num = (x: number) => x.toFixed(2).padStart(9);
-    console.log(`\n${pad('', 30)} ${'median ms'.padStart(9)} ${'min'.padStart(9)} ${'max'.padStart(9)} ${'÷ lsipc'.padStart(8)}`);
-    for (const r of rows) console.log(`${pad(r.name, 30)} ${num(r.medianMs)} ${num(r.minMs)} ${num(r.maxMs)} ${r.ratioToLsipc.toFixed(2).padStart(7)}×   ${r.note}`);
+    console.log(`\n${pad('', 30)} ${'median ms'.padStart(9)} ${'min'.padStart(9)} ${'max'.padStart(9)} ${'÷ lsipc'.padStart(8)} ${'cpu ms'.padStart(8)}`);
+    for (const r of rows) {
+      const cpu = r.cpuMedianMs === null ? '-'.padStart(8) : r.cpuMedianMs.toFixed(2).padStart(8);
+      console.log(`${pad(r.name, 30)} ${num(r.medianMs)} ${num(r.minMs)} ${num(r.maxMs)} ${r.ratioToLsipc.toFixed(2).padStart(7)}× ${cpu}   ${r.note}`);
+    }
     const full = rows[0]!;
     console.log(`\nfull scan with attachers / lsipc -m = ${full.ratioToLsipc.toFixed(2)}× (goal ≤ 2×: ${full.ratioToLsipc <= 2 ? 'met' : 'NOT met'}); median of ${o.runs} runs`);
+    console.log(`full scan CPU time (every thread of this process): ${full.cpuMedianMs!.toFixed(2)} ms median (wall time follows the machine's load; CPU time barely does)`);
   }
 }
 

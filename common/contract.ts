@@ -27,13 +27,13 @@
 //   Any path outside /t/T/ is 404. A connection from a process of another local user is
 //   refused (403) unless the server allows that user. Beyond the server's connection limit,
 //   the socket is closed at once with code 1013 and the reason as text.
-import type { Attacher, KernelNumber, Limits, Mapping, PosixRow, ScanResult as ScannerResult, SegmentRow as ScannerRow, SysvRow, UnreadableProcess } from './scan-types';
+import type { Attacher, FdHolder, KernelNumber, Limits, Mapping, MemfdRow, PosixRow, ScanResult as ScannerResult, SegmentRow as ScannerRow, SharedAnonRow, SysvRow, UnreadableProcess } from './scan-types';
 import type { PosixSemaphoreRow, SemaphoreList, SemaphoreRow, SysvSemaphoreRow } from './scan-types';
 import { bool, bytes, ContractError, int, literal, object, optional, str, union, type Validator } from './validate';
 
 export { ContractError };
 
-export type { Attacher, KernelNumber, Limits, Mapping, PosixRow, SysvRow, UnreadableProcess };
+export type { Attacher, FdHolder, KernelNumber, Limits, Mapping, MemfdRow, PosixRow, SharedAnonRow, SysvRow, UnreadableProcess };
 export type { PosixSemaphoreRow, SemaphoreList, SemaphoreRow, SysvSemaphoreRow };
 
 /** A scanner row, plus the chat room it holds when the segment is a shmscope chat room.
@@ -164,7 +164,12 @@ export type MenuAction = 'createSegment' | 'joinChat' | 'refresh';
 
 // A POSIX name is up to 255 bytes, and escaped (\xHH) up to 4 characters a byte: posix:/ + 1020.
 const MAX_POSIX_NAME_TEXT = 1 + 4 * 255;
-const ref = str({ min: 1, max: 'posix:'.length + MAX_POSIX_NAME_TEXT, hint: 'must be a segment reference: sysv:ID, key:0xHEX or posix:NAME', pattern: /^(sysv|key|posix):./ });
+// memfd:, anon:, posix-deleted: (DEV:INO) and ipcns: (NSINODE:ID) name what has no name, as the scan lists it.
+const ref = str({
+  min: 1, max: 'posix:'.length + MAX_POSIX_NAME_TEXT,
+  hint: 'must be a segment reference: sysv:ID, key:0xHEX, posix:NAME, or memfd:/anon:/posix-deleted:DEV:INO, ipcns:NS:ID',
+  pattern: /^((sysv|key|posix):.|(memfd|anon|posix-deleted):[0-9a-f]{2,3}:[0-9a-f]{2,5}:[0-9]{1,16}$|ipcns:[0-9]{1,16}:[0-9]{1,10}$)/,
+});
 const offset = int({ min: 0, max: MAX_OFFSET });
 const length = int({ min: 0, max: MAX_RANGE });
 const size = int({ min: 1, max: MAX_OFFSET });

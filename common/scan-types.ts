@@ -56,7 +56,7 @@ interface RowBase {
 
 export interface SysvRow extends RowBase {
   kind: 'sysv';
-  ref: `sysv:${number}`;
+  ref: `sysv:${number}` | `ipcns:${number}:${number}`;
   /** '0x%08x' (unsigned). The kernel resets the key to 0 (IPC_PRIVATE) once a segment is marked for removal. */
   key: string;
   keyNumber: number;
@@ -77,6 +77,19 @@ export interface SysvRow extends RowBase {
   dest: boolean;
   /** SHM_LOCKED: locked into memory with SHM_LOCK. */
   locked: boolean;
+  /**
+   * Set for a segment of another IPC namespace (a container's): the inode of that namespace
+   * (/proc/PID/ns/ipc). Its ref is then ipcns:NSINODE:ID, and shmids mean nothing outside it.
+   */
+  ipcns?: number;
+  /** The processes in that namespace (all of them, not only those that map this segment). */
+  ipcnsPids?: number[];
+  /**
+   * Why the namespace's /proc/sysvipc/shm could not be read (entering it needs root): then only
+   * what the mappings show is known (key, id, largest mapping) and the other fields are unknown
+   * (perms '?', uid/gid -1, times 0).
+   */
+  ipcnsUnreadable?: string;
 }
 
 export interface PosixRow extends RowBase {
@@ -102,7 +115,56 @@ export interface PosixRow extends RowBase {
   mtime: number;
 }
 
-export type SegmentRow = SysvRow | PosixRow;
+/** A process that holds a memfd open (a /proc/PID/fd link) without mapping it. */
+export interface FdHolder {
+  pid: number;
+  command: string;
+  uid: number;
+  user: string;
+  /** Its descriptors of the object. */
+  fds: number[];
+}
+
+/** Rows found only through /proc/PID/maps: no key, no id, no creator pid. */
+interface MappedRowBase extends RowBase {
+  key: null;
+  id: null;
+  cpid: null;
+  lpid: null;
+  /** Milliseconds since the epoch; 0 when the object could not be stat'ed. */
+  mtime: number;
+  /** Processes that hold it open as a descriptor but do not map it (memfd only; [] otherwise). */
+  holders: FdHolder[];
+  deleted?: undefined;
+}
+
+/**
+ * A memfd_create() object: maps lines "/memfd:NAME (deleted)", one row per device + inode.
+ * Size, mode and owner come from stat of a holder's /proc/PID/fd link or of /proc/PID/map_files
+ * (root); without either, the size is the largest mapping, mode 0, uid/gid -1, owner '?'.
+ */
+export interface MemfdRow extends MappedRowBase {
+  kind: 'memfd';
+  /** memfd:DEV:INO, DEV as /proc/PID/maps prints it ("00:01"). */
+  ref: `memfd:${string}`;
+  /** The name given to memfd_create (not unique), escaped by escapePosixName. */
+  name: string;
+}
+
+/**
+ * A MAP_SHARED|MAP_ANONYMOUS mapping (or a MAP_SHARED mapping of /dev/zero) that two or more
+ * processes share, normally after fork(). Linux prints it as "/dev/zero (deleted)" on its
+ * internal shmem mount ("[anon_shmem:NAME]" once named with PR_SET_VMA_ANON_NAME, and
+ * "/anon_hugepage (deleted)" for MAP_HUGETLB); the inode identifies the object.
+ */
+export interface SharedAnonRow extends MappedRowBase {
+  kind: 'shared-anon';
+  /** anon:DEV:INO. */
+  ref: `anon:${string}`;
+  name: null;
+}
+
+export type SegmentRow = SysvRow | PosixRow | MemfdRow | SharedAnonRow;
 
 /** A process whose /proc/PID/maps we could not read. */
 export interface UnreadableProcess {

@@ -203,6 +203,8 @@ function findRow(result: ScanResult, ref: SegmentRef, text: string): SegmentRow 
       case 'sysv': return r.kind === 'sysv' && r.id === ref.id;
       case 'key': return r.kind === 'sysv' && r.keyNumber === ref.key;
       case 'posix': return r.kind === 'posix' && r.deleted !== true && `/${r.name}` === ref.name; // a deleted object has no name any more
+      case 'mapped':
+      case 'ipcns': return r.ref === formatRef(ref); // exists only in the scan, as it spells it
     }
   });
   if (!row) throw new ShmscopeError(text, 'no such segment (removed, or never existed)', 'ENOENT');

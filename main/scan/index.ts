@@ -1,35 +1,19 @@
-// The scanner: every SysV and POSIX shared memory segment, with the processes that map it.
+// The scanner: every SysV and POSIX shared memory segment, memfd object, shared anonymous mapping
+// and other IPC namespace's SysV segment, with the processes that map it.
 import { statSync } from 'node:fs';
 import { escapePosixName } from '../segments/posix-name';
-import { devToken, posixKey, processInfo, type DeletedStat, type ProcessInfo, type Range } from './maps';
+import { devToken, posixKey, processInfo, type DeletedStat, type Range } from './maps';
 import { prepareMapsWalker, scanMapsBounded, type BoundedScanOptions } from './maps-thread';
 import { POSIX_SHM_DIR, readPosixSegments } from './posix';
-import { formatPerms, readSysvSegments } from './sysv';
-import type { Attacher, Mapping, PosixRow, ScanResult, SegmentRow, SysvRow } from '../../common/scan-types';
+import { readSysvSegments } from './sysv';
+import type { PosixRow, ScanResult, SegmentRow, SysvRow } from '../../common/scan-types';
+import { largestRange, statFields, toAttacher } from './row-parts';
+import { UnnamedRows } from './kinds';
+import { ForeignSysvRows } from './ipcns';
 import { nameLookup, type NameLookup } from './users';
 
-export type { Attacher, Limits, Mapping, PosixRow, ScanResult, SegmentRow, SysvRow, UnreadableProcess } from '../../common/scan-types';
+export type { Attacher, FdHolder, Limits, Mapping, MemfdRow, PosixRow, ScanResult, SegmentRow, SharedAnonRow, SysvRow, UnreadableProcess } from '../../common/scan-types';
 export { scanLimits } from './limits';
-
-function toMapping(range: Range): Mapping {
-  return { start: range.start, end: range.end, access: range.writable ? 'rw' : 'ro' };
-}
-
-export function toAttacher(pid: number, info: ProcessInfo, ranges: readonly Range[], names: NameLookup): Attacher {
-  // One attacher per process, with every range it maps the segment at (attach counts are per process).
-  const mappings = ranges.map(toMapping);
-  const first = mappings[0]!;
-  return {
-    pid,
-    command: info.command,
-    uid: info.uid,
-    user: info.uid < 0 ? '' : names.user(info.uid),
-    access: first.access,
-    start: first.start,
-    end: first.end,
-    mappings,
-  };
-}
 
 /** devToken() of the filesystem on /dev/shm, or null without one. */
 function shmDevice(): string | null {
@@ -43,7 +27,7 @@ function shmDevice(): string | null {
 /** A row for an object unlinked while mapped: what map_files told us, else what the mappings show. */
 function deletedRow(key: string, name: Uint8Array, ranges: readonly Range[], st: DeletedStat | undefined, names: NameLookup): PosixRow {
   const [dev, ino] = key.split(' ') as [string, string];
-  const largest = Math.max(...ranges.map((r) => Number(BigInt(r.end) - BigInt(r.start))));
+  const { mtime, ...owner } = statFields(st, names);
   return {
     kind: 'posix',
     ref: `posix-deleted:${dev}:${ino}`,
@@ -51,19 +35,14 @@ function deletedRow(key: string, name: Uint8Array, ranges: readonly Range[], st:
     id: null,
     name: escapePosixName(name),
     deleted: true,
-    size: st?.size ?? largest,
-    perms: st === undefined ? '?' : formatPerms(st.mode),
-    mode: st?.mode ?? 0,
-    uid: st?.uid ?? -1,
-    gid: st?.gid ?? -1,
-    owner: st === undefined ? '?' : names.user(st.uid),
-    group: st === undefined ? '?' : names.group(st.gid),
+    size: st?.size ?? largestRange(ranges),
+    ...owner,
     nattch: 0,
     attachers: [],
     unreadableProcesses: 0,
     cpid: null,
     lpid: null,
-    mtime: st === undefined ? 0 : Math.floor(st.mtimeMs),
+    mtime,
   };
 }
 
@@ -80,6 +59,8 @@ export function scanSegments(options: BoundedScanOptions = {}): ScanResult {
   const maps = scanMapsBounded(targets, options);
 
   const deletedByKey = new Map<string, PosixRow>();
+  const unnamed = new UnnamedRows(maps.deletedStats, names);
+  const foreign = new ForeignSysvRows(names);
   const sysvRanges = new Map<number, number>(); // shmid → mapped ranges seen (the kernel's nattch counts ranges)
   for (const proc of maps.processes) {
     const info = processInfo(proc.pid);
@@ -97,10 +78,13 @@ export function scanSegments(options: BoundedScanOptions = {}): ScanResult {
         row = deletedRow(key, name, ranges, maps.deletedStats.get(key), names);
         deletedByKey.set(key, row);
       } else if (!maps.deletedStats.has(key)) {
-        row.size = Math.max(row.size, ...ranges.map((r) => Number(BigInt(r.end) - BigInt(r.start))));
+        row.size = Math.max(row.size, largestRange(ranges));
       }
       row.attachers.push(toAttacher(proc.pid, info, ranges, names));
     }
+    unnamed.add(proc, info);
+    if (proc.memfdFds) unnamed.addHolder(proc.pid, info, proc.memfdFds);
+    foreign.add(proc, info);
   }
 
   for (const row of sysv) {
@@ -112,7 +96,8 @@ export function scanSegments(options: BoundedScanOptions = {}): ScanResult {
     row.nattch = row.attachers.length;
     row.unreadableProcesses = maps.unreadableProcesses;
   }
-  const segments: SegmentRow[] = [...sysv, ...posix, ...deleted];
+  const otherNamespaces = foreign.rows(maps.foreignNamespaces, maps.unreadableProcesses);
+  const segments: SegmentRow[] = [...sysv, ...otherNamespaces, ...posix, ...deleted, ...unnamed.rows(maps.unreadableProcesses)];
   return {
     segments,
     unreadableProcesses: maps.unreadableProcesses,

@@ -14,6 +14,7 @@
 // without a bundler: relative imports here carry their .ts extension.
 import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import { errnoCode, isGone, readShared } from './fsutil.ts';
+import { hasKinds, matchKinds, memfdDescriptors, type FdMatch, type KindMatches } from './maps-kinds.ts';
 import type { UnreadableProcess } from '../../common/scan-types';
 
 export interface Range { start: string; end: string; writable: boolean }
@@ -30,6 +31,12 @@ export interface ProcessMatches {
   posix: Map<string, Range[]>;
   /** "major:minor inode" → unlinked /dev/shm objects this process still maps */
   deleted: Map<string, DeletedMatch>;
+  /** memfd, shared-anonymous and other-namespace SysV (maps-kinds.ts); absent when none. */
+  kinds?: KindMatches;
+  /** memfd objects it holds as descriptors ("DEV INO" → fds), mapped or not; absent when none. */
+  memfdFds?: Map<string, FdMatch>;
+  /** /proc/PID/ns/ipc when it is not ours. */
+  ipcns?: string;
 }
 
 /** stat() of an unlinked object through /proc/PID/map_files (root only). */
@@ -40,8 +47,10 @@ export interface MapsScan {
   scannedProcesses: number;
   unreadableProcesses: number;
   unreadable: UnreadableProcess[];
-  /** posixKey → stat of an unlinked object, where /proc/PID/map_files let us see it. */
+  /** posixKey → stat of an unlinked object (POSIX, memfd, shared-anon), where /proc/PID/map_files or an fd link let us see it. */
   deletedStats: Map<string, DeletedStat>;
+  /** Other IPC namespaces ("ipc:[INODE]") in which some process maps a SysV segment → every pid in them. */
+  foreignNamespaces: Map<string, number[]>;
 }
 
 export interface MapsTargets {
@@ -65,7 +74,7 @@ export function posixKey(dev: number, ino: number): string {
   return `${devToken(dev)} ${ino}`;
 }
 
-interface Line { range: Range; dev: string; inode: number; pathStart: number; lineEnd: number }
+export interface Line { range: Range; dev: string; inode: number; pathStart: number; lineEnd: number; shared: boolean }
 
 const NL = 10;
 const SPACE = 32;
@@ -74,7 +83,7 @@ const DELETED = Buffer.from(' (deleted)', 'latin1');
 const SEM_PREFIX = Buffer.from('sem.', 'latin1');
 
 /** Parses the maps line that contains byte `at`. */
-function lineAt(buf: Buffer, at: number): Line | null {
+export function lineAt(buf: Buffer, at: number): Line | null {
   const lineStart = at === 0 ? 0 : buf.lastIndexOf(NL, at - 1) + 1;
   let lineEnd = buf.indexOf(NL, at);
   if (lineEnd === -1) lineEnd = buf.length;
@@ -99,6 +108,7 @@ function lineAt(buf: Buffer, at: number): Line | null {
     inode,
     pathStart,
     lineEnd,
+    shared: buf[s1 + 4] === 0x73, // 's' in "rw-s"
   };
 }
 
@@ -172,6 +182,27 @@ function ipcNamespace(pid: number | 'self'): string | null {
   }
 }
 
+/** /proc/PID/ns/ipc when it is not ours, else null. */
+function foreignNamespace(pid: number): string | null {
+  const ns = ipcNamespace(pid);
+  return ns !== null && ownIpcNamespace !== null && ns !== ownIpcNamespace ? ns : null;
+}
+
+/** Other IPC namespaces → every process in them (one readlink per process, done only when one was seen). */
+function processesOfForeignNamespaces(): Map<string, number[]> {
+  const namespaces = new Map<string, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    const c = entry.charCodeAt(0);
+    if (c < 48 || c > 57) continue;
+    const pid = Number(entry);
+    const ns = ipcNamespace(pid);
+    if (ns === null || ns === ownIpcNamespace) continue;
+    const pids = namespaces.get(ns);
+    if (pids) pids.push(pid); else namespaces.set(ns, [pid]);
+  }
+  return namespaces;
+}
+
 /** /proc/PID/comm without its newline; '' if it cannot be read. Never needs the process's memory lock. */
 export function commOf(pid: number): string {
   try {
@@ -208,11 +239,24 @@ function statDeleted(pid: number, range: Range): DeletedStat | null {
   }
 }
 
+/** Stats, through pid's map_files, the objects not stat'ed yet (by key). */
+function statUnstated(pid: number, objects: ReadonlyArray<readonly [string, readonly Range[]]>, stats: Map<string, DeletedStat>, hooks: WalkHooks): void {
+  for (const [key, ranges] of objects) {
+    if (stats.has(key)) continue;
+    hooks.beforeRead(pid); // map_files takes the same lock as maps
+    const st = statDeleted(pid, ranges[0]!);
+    hooks.afterRead();
+    if (st !== null) stats.set(key, st);
+  }
+}
+
 /** Reads /proc/PID/maps of every process once. Runs on the maps worker thread (see maps-thread.ts). */
 export function walkMaps(targets: MapsTargets, hooks: WalkHooks): MapsScan {
   const posixDevs = posixDevices(targets);
-  const result: MapsScan = { processes: [], scannedProcesses: 0, unreadableProcesses: 0, unreadable: [], deletedStats: new Map() };
+  const result: MapsScan = { processes: [], scannedProcesses: 0, unreadableProcesses: 0, unreadable: [], deletedStats: new Map(), foreignNamespaces: new Map() };
   ownIpcNamespace ??= ipcNamespace('self');
+  let foreignSeen = false;
+  const firstAnon = new Map<string, number>(); // anon key → pid of its first mapper, -1 once shared
   for (const entry of readdirSync('/proc')) {
     const c = entry.charCodeAt(0);
     if (c < 48 || c > 57) continue;
@@ -236,21 +280,39 @@ export function walkMaps(targets: MapsTargets, hooks: WalkHooks): MapsScan {
     }
     hooks.afterRead();
     result.scannedProcesses++;
-    const found = matchMaps(pid, maps, targets, posixDevs);
+    let found = matchMaps(pid, maps, targets, posixDevs);
+    const kinds = matchKinds(maps); // before any other read: `maps` is a shared buffer
+    // Another IPC namespace shows through its SysV mappings: only then is the namespace worth a look.
+    const ns = kinds.foreignSysv.size === 0 ? null : foreignNamespace(pid);
+    const foreign = ns !== null;
+    if (!foreign) kinds.foreignSysv.clear(); // ours: matchMaps has them by shmid
+    const held = maps.length === 0 ? null : memfdDescriptors(pid, result.deletedStats, hooks); // (kernel threads have no fds)
+    if (foreign) {
+      foreignSeen = true;
+      found?.sysv.clear(); // same shmid, other namespace's segment (kept in kinds.foreignSysv)
+    }
+    if (hasKinds(kinds) || held !== null) {
+      found ??= { pid, sysv: new Map(), posix: new Map(), deleted: new Map() };
+      if (hasKinds(kinds)) found.kinds = kinds;
+      if (held !== null) found.memfdFds = held;
+      if (ns !== null) found.ipcns = ns;
+    }
     if (found === null) continue;
-    if (found.sysv.size > 0 && ownIpcNamespace !== null) {
-      const ns = ipcNamespace(pid);
-      if (ns !== null && ns !== ownIpcNamespace) found.sysv.clear(); // same shmid, other namespace's segment
+    const unstated = [...found.deleted].map(([key, m]) => [key, m.ranges] as const);
+    if (found.kinds) unstated.push(...[...found.kinds.memfd].map(([key, m]) => [key, m.ranges] as const));
+    statUnstated(pid, unstated, result.deletedStats, hooks);
+    // Shared anonymous memory is listed only when two processes map it: stat it once a second one does.
+    for (const [key, ranges] of found.kinds?.anon ?? []) {
+      const first = firstAnon.get(key);
+      if (first === undefined) firstAnon.set(key, pid);
+      else if (first !== -1) {
+        firstAnon.set(key, -1);
+        statUnstated(pid, [[key, ranges]], result.deletedStats, hooks);
+      }
     }
-    for (const [key, { ranges }] of found.deleted) {
-      if (result.deletedStats.has(key)) continue;
-      hooks.beforeRead(pid); // map_files takes the same lock as maps
-      const st = statDeleted(pid, ranges[0]!);
-      hooks.afterRead();
-      if (st !== null) result.deletedStats.set(key, st);
-    }
-    if (found.sysv.size > 0 || found.posix.size > 0 || found.deleted.size > 0) result.processes.push(found);
+    if (found.sysv.size > 0 || found.posix.size > 0 || found.deleted.size > 0 || found.kinds || found.memfdFds) result.processes.push(found);
   }
+  if (foreignSeen) result.foreignNamespaces = processesOfForeignNamespaces();
   return result;
 }
 

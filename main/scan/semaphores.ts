@@ -3,7 +3,7 @@
 // nothing: no semaphore is opened with sem_open, waited on or posted.
 import { lstatSync } from 'node:fs';
 import { errnoCode, isGone } from './fsutil';
-import { toAttacher } from './index';
+import { toAttacher } from './row-parts';
 import { posixKey, processInfo } from './maps';
 import { prepareMapsWalker, scanMapsBounded } from './maps-thread';
 import { listNames, POSIX_SHM_DIR } from './posix';

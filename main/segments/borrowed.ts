@@ -2,6 +2,7 @@
 // /proc/PID/map_files/START-END opened like a file and read with pread. Nothing attaches, so
 // the kernel's lpid, atime, dtime and nattch stay as they were: looking leaves no trace.
 // Needs CAP_SYS_ADMIN (root); without it, or without a usable holder, the caller attaches.
+// The same machinery reads the objects that have no name (mapped.ts).
 //
 // The magic link is opened O_PATH first: that runs no driver open(), so a range the holder
 // remapped to a device or FIFO since the scan has no side effect. Only a file that is the
@@ -11,7 +12,7 @@
 // A hostile user can mount a tmpfs in a user namespace, map a "/SYSV…" file of the right
 // inode number and pass for a holder; that file is owned by them, not by the creator, so
 // their bytes are never shown as the segment's.
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, writeSync, type Stats } from 'node:fs';
 import { errorCode, ShmscopeError } from '../errors';
 import { devToken } from '../scan/maps';
 import type { Segment } from './segment';
@@ -26,7 +27,8 @@ const RANGE = /^0x[0-9a-f]{1,16}$/;
 /** What the kernel says about the segment (shmctl IPC_STAT, or /proc/sysvipc/shm). */
 export interface ShmFacts { shmid: number; size: number; cuid: number; cgid: number }
 
-function isShmFile(stat: Stats, shm: ShmFacts): boolean {
+/** True when `stat` is the kernel's file of the SysV segment `shm` (see the top of this file). */
+export function isShmFile(stat: Stats, shm: ShmFacts): boolean {
   return stat.isFile() && (stat.mode & 0o7777) === 0o777 && stat.ino === shm.shmid && stat.uid === shm.cuid &&
     stat.gid === shm.cgid && devToken(stat.dev).startsWith('00:');
 }
@@ -38,10 +40,18 @@ export function borrowingDenied(): boolean {
   return denied;
 }
 
-/** A read-only descriptor of the kernel's file behind `holder`'s mapping of the segment, or null. */
-function openMapFile(shm: ShmFacts, holder: Holder): number | null {
+/** /proc/PID/map_files/START-END of a holder's mapping, or null for a malformed one. */
+export function mapFilesPath(holder: Holder): string | null {
   if (!Number.isSafeInteger(holder.pid) || !RANGE.test(holder.start) || !RANGE.test(holder.end)) return null;
-  const path = `/proc/${holder.pid}/map_files/${holder.start.slice(2)}-${holder.end.slice(2)}`;
+  return `/proc/${holder.pid}/map_files/${holder.start.slice(2)}-${holder.end.slice(2)}`;
+}
+
+/**
+ * A descriptor of the file behind a /proc magic link (map_files or fd), opened only if `accept`
+ * says the file is the one we mean (checked on an O_PATH descriptor, so no driver open runs
+ * first) and is still the same inode once reopened. Read-only unless `writable`. Null otherwise.
+ */
+export function openVerifiedLink(path: string, accept: (stat: Stats) => boolean, writable = false): number | null {
   let pathFd: number;
   try {
     pathFd = openSync(path, O_PATH);
@@ -52,8 +62,8 @@ function openMapFile(shm: ShmFacts, holder: Holder): number | null {
   }
   try {
     const expected = fstatSync(pathFd);
-    if (!isShmFile(expected, shm)) return null;
-    const fd = openSync(`/proc/self/fd/${pathFd}`, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    if (!accept(expected)) return null;
+    const fd = openSync(`/proc/self/fd/${pathFd}`, (writable ? constants.O_RDWR : constants.O_RDONLY) | constants.O_NONBLOCK | constants.O_NOCTTY);
     let same = false;
     try {
       const got = fstatSync(fd);
@@ -74,25 +84,30 @@ function openMapFile(shm: ShmFacts, holder: Holder): number | null {
 export function openBorrowedSysv(shm: ShmFacts, holders: readonly Holder[]): Segment | null {
   if (denied) return null;
   for (const holder of holders) {
-    const fd = openMapFile(shm, holder);
-    if (fd !== null) return borrowedSegment(`sysv:${shm.shmid}`, fd, shm.size);
+    const path = mapFilesPath(holder);
+    const fd = path === null ? null : openVerifiedLink(path, (stat) => isShmFile(stat, shm));
+    if (fd !== null) return fdSegment(`sysv:${shm.shmid}`, 'sysv', fd, shm.size, false);
   }
   return null;
 }
 
-function borrowedSegment(ref: string, fd: number, size: number): Segment {
+/** A Segment over a descriptor: pread/pwrite bounded by `size` (never past it, never overflowing). */
+export function fdSegment(ref: string, kind: Segment['kind'], fd: number, size: number, writable: boolean): Segment {
   let closed = false;
+  const check = (offset: number, length: number, what: string): void => {
+    if (closed) throw new ShmscopeError(ref, `${what} after close`, 'ECLOSED');
+    // The same bounds as the native mappings: against the kernel's size, never overflowing.
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset > size || length > size - offset) {
+      throw Object.assign(new RangeError(`${ref}: ${what} of ${length} bytes at offset ${offset} is outside the segment (${size} bytes)`), { code: 'ERR_OUT_OF_RANGE', subject: ref });
+    }
+  };
   return {
     ref,
-    kind: 'sysv',
+    kind,
     size,
-    writable: false,
+    writable,
     read(offset, length) {
-      if (closed) throw new ShmscopeError(ref, 'read after close', 'ECLOSED');
-      // The same bounds as the native mappings: against the kernel's size, never overflowing.
-      if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset > size || length > size - offset) {
-        throw Object.assign(new RangeError(`${ref}: read of ${length} bytes at offset ${offset} is outside the segment (${size} bytes)`), { code: 'ERR_OUT_OF_RANGE', subject: ref });
-      }
+      check(offset, length, 'read');
       const out = Buffer.alloc(length);
       let done = 0;
       while (done < length) {
@@ -104,8 +119,11 @@ function borrowedSegment(ref: string, fd: number, size: number): Segment {
       }
       return out;
     },
-    write() {
-      throw new ShmscopeError(ref, 'opened read-only (through another process\'s mapping)', 'EACCES');
+    write(offset, data) {
+      if (!writable) throw new ShmscopeError(ref, 'opened read-only (through another process\'s mapping)', 'EACCES');
+      check(offset, data.length, 'write');
+      let done = 0;
+      while (done < data.length) done += writeSync(fd, data, done, data.length - done, offset + done);
     },
     close() {
       if (closed) return;

@@ -1,5 +1,7 @@
 // Segment references as users type them: sysv:ID, key:0xHEX (or decimal), posix:NAME,
-// and room:NAME for the segment of a shmscope chat room.
+// and room:NAME for the segment of a shmscope chat room; and, for what has no name, the
+// identity the scanner found it by: memfd:DEV:INO, anon:DEV:INO, posix-deleted:DEV:INO (DEV as
+// /proc/PID/maps prints it, "00:01") and ipcns:NSINODE:ID (a SysV segment of another IPC namespace).
 import { roomKey, roomNameProblem } from '../chat/naming';
 import { ShmscopeError } from '../errors';
 import { escapePosixName, MAX_POSIX_NAME_BYTES, unescapePosixName } from './posix-name';
@@ -9,7 +11,15 @@ export type SegmentRef =
   | { kind: 'key'; key: number }
   /** name: "/" + the canonical escaped spelling of the name's bytes (posix-name.ts), as listed;
    *  posixNameBytes(name) gives the bytes that shm_open takes. */
-  | { kind: 'posix'; name: string };
+  | { kind: 'posix'; name: string }
+  /** An object reachable only through the mappings (or fds) of the processes that have it. */
+  | { kind: 'mapped'; scheme: MappedScheme; dev: string; ino: number }
+  | { kind: 'ipcns'; ns: number; id: number };
+
+export type MappedScheme = 'memfd' | 'anon' | 'posix-deleted';
+
+/** "00:01:50359" → dev "00:01", ino 50359 (major and minor in lowercase hex, as maps prints them). */
+const DEV_INO = /^([0-9a-f]{2,3}:[0-9a-f]{2,5}):([0-9]{1,16})$/;
 
 /** Parses an unsigned integer in decimal or 0x-hex, or returns undefined. */
 export function parseUnsigned(text: string): number | undefined {
@@ -71,8 +81,23 @@ export function parseRef(text: string): SegmentRef {
       if (problem !== null) throw badRef(text, problem);
       return { kind: 'key', key: roomKey(value) };
     }
+    case 'memfd':
+    case 'anon':
+    case 'posix-deleted': {
+      const m = DEV_INO.exec(value);
+      const ino = m === null ? undefined : parseUnsigned(m[2]!);
+      if (m === null || ino === undefined) throw badRef(text, `${scheme}: takes DEV:INODE as ls lists it (e.g. ${scheme}:00:01:4242)`);
+      return { kind: 'mapped', scheme, dev: m[1]!, ino };
+    }
+    case 'ipcns': {
+      const m = /^([0-9]{1,16}):([0-9]{1,10})$/.exec(value);
+      const ns = m === null ? undefined : parseUnsigned(m[1]!);
+      const id = m === null ? undefined : parseUnsigned(m[2]!);
+      if (ns === undefined || id === undefined || id > 0x7fffffff) throw badRef(text, 'ipcns: takes NSINODE:SHMID as ls lists it (e.g. ipcns:4026532281:0)');
+      return { kind: 'ipcns', ns, id };
+    }
     default:
-      throw badRef(text, 'a segment reference is sysv:ID, key:0xHEX (or decimal), posix:NAME or room:NAME');
+      throw badRef(text, 'a segment reference is sysv:ID, key:0xHEX (or decimal), posix:NAME, room:NAME, or memfd:, anon:, posix-deleted:, ipcns: as ls lists them');
   }
 }
 
@@ -81,6 +106,8 @@ export function formatRef(ref: SegmentRef): string {
     case 'sysv': return `sysv:${ref.id}`;
     case 'key': return `key:${formatKey(ref.key)}`;
     case 'posix': return `posix:${ref.name.slice(1)}`;
+    case 'mapped': return `${ref.scheme}:${ref.dev}:${ref.ino}`;
+    case 'ipcns': return `ipcns:${ref.ns}:${ref.id}`;
   }
 }
 

@@ -5,15 +5,16 @@ import { native, type NativeMapping } from '../native';
 import type { CreateRequest, Created, SysvIdentity } from '../../common/contract';
 import { borrowingDenied, openBorrowedSysv, type Holder } from './borrowed';
 import { formatKey, formatRef, normalizePosixName, posixNameBytes, type SegmentRef } from './ref';
+import { openUnnamed } from './mapped';
 
 // The request shapes are the contract's (common/contract.ts), so the UI, the CLI and this layer agree.
 export type { CreateRequest, Created, SysvIdentity };
 
 /** An open segment: bytes are copied in and out, never shared with JavaScript. */
 export interface Segment {
-  /** Canonical reference: sysv:ID or posix:NAME. */
+  /** Canonical reference: sysv:ID or posix:NAME (or memfd:, anon:, posix-deleted:, ipcns:, see mapped.ts). */
   readonly ref: string;
-  readonly kind: 'sysv' | 'posix';
+  readonly kind: 'sysv' | 'posix' | 'memfd' | 'shared-anon';
   readonly size: number;
   readonly writable: boolean;
   read(offset: number, length: number): Buffer;
@@ -41,6 +42,7 @@ export function openSegment(ref: SegmentRef, options: OpenOptions = {}): Segment
     const handle = new (native().PosixSegment)(posixNameBytes(ref.name), { create: false, exclusive: false, mode: 0, readOnly: !writable, subject });
     return wrap(subject, 'posix', handle, writable);
   }
+  if (ref.kind === 'mapped' || ref.kind === 'ipcns') return openUnnamed(ref, writable);
   const shmid = resolveSysvId(ref);
   if (!writable && options.holders && !borrowingDenied()) {
     const holders = options.holders(shmid);
@@ -93,6 +95,9 @@ function sysvKey(identity: SysvIdentity): number {
 
 /** IPC_RMID for System V (the segment goes when the last process detaches), shm_unlink for POSIX. */
 export function removeSegment(ref: SegmentRef): string {
+  if (ref.kind === 'mapped' || ref.kind === 'ipcns') {
+    throw new ShmscopeError(formatRef(ref), 'has no name to remove: it goes away when the last process that maps or holds it lets go', 'EINVAL');
+  }
   if (ref.kind === 'posix') {
     native().posixUnlink(posixNameBytes(ref.name), formatRef(ref));
     return formatRef(ref);

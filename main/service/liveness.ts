@@ -24,6 +24,10 @@ export function goneReason(ref: string, inode: number | null): string | undefine
     if (inode === null) return undefined;
     return identity(ref) === inode ? undefined : 'removed (unlinked) by another process';
   }
+  // memfd:, anon:, posix-deleted:, ipcns: are read through a descriptor of the object itself, which
+  // nothing else can remove or replace: no name to look up again, and a shmid of another namespace
+  // means nothing in ours.
+  if (!ref.startsWith('sysv:')) return undefined;
   const shmid = Number(ref.slice('sysv:'.length));
   try {
     return native().sysvStat(shmid).dest ? 'marked for removal by another process' : undefined;

@@ -7,13 +7,24 @@ import { ShmscopeError } from '../errors';
 export const MAGIC = 'shmscope-snapshot/1\n';
 /** What every version's magic starts with: a file starting so is a snapshot, never raw bytes. */
 export const MAGIC_PREFIX = 'shmscope-snapshot/';
+export type SnapshotKind = 'sysv' | 'posix' | 'memfd' | 'shared-anon';
+/** The refs each kind of segment may have been taken from. */
+const REFS_OF_KIND: Record<SnapshotKind, RegExp> = {
+  sysv: /^(sysv:[0-9]+$|ipcns:)/,
+  posix: /^(posix:|posix-deleted:)/,
+  memfd: /^memfd:/,
+  'shared-anon': /^anon:/,
+};
+const KINDS = Object.keys(REFS_OF_KIND);
+
 /** The metadata line, newline included, is at most this long. */
 export const MAX_HEADER_BYTES = 64 * 1024;
 
 export interface SnapshotHeader {
-  /** The segment it was taken from, canonical: sysv:ID or posix:NAME. */
+  /** The segment it was taken from, canonical: sysv:ID, posix:NAME, or a ref of an unnamed kind
+   *  (memfd:, anon:, posix-deleted:, ipcns:). */
   ref: string;
-  kind: 'sysv' | 'posix';
+  kind: SnapshotKind;
   /** System V key as 0x%08x (0x00000000 for IPC_PRIVATE); null for POSIX. */
   key: string | null;
   /** POSIX name as shmscope spells it ("/" + escaped bytes); null for System V. */
@@ -88,16 +99,20 @@ function checkFields(value: unknown, bad: (why: string) => ShmscopeError): Snaps
     return field;
   };
   const kind = fields.kind;
-  if (kind !== 'sysv' && kind !== 'posix') throw bad('metadata field "kind" is neither "sysv" nor "posix"');
+  if (typeof kind !== 'string' || !KINDS.includes(kind)) throw bad(`metadata field "kind" is none of ${KINDS.join(', ')}`);
+  // Only plain sysv:ID and posix:NAME refs carry a key or a name; the unnamed kinds carry neither.
+  const ref = text('ref', REFS_OF_KIND[kind as SnapshotKind]);
+  const keyed = /^sysv:[0-9]+$/.test(ref);
+  const named = ref.startsWith('posix:');
   const size = fields.size;
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) throw bad('metadata field "size" is not a byte count');
   const time = text('time');
   if (Number.isNaN(Date.parse(time))) throw bad('metadata field "time" is not a date');
   return {
-    ref: text('ref', kind === 'sysv' ? /^sysv:[0-9]+$/ : /^posix:/),
-    kind,
-    key: kind === 'sysv' ? text('key', /^0x[0-9a-f]{8}$/) : nullField(fields, 'key', bad),
-    name: kind === 'posix' ? text('name', /^\//) : nullField(fields, 'name', bad),
+    ref,
+    kind: kind as SnapshotKind,
+    key: keyed ? text('key', /^0x[0-9a-f]{8}$/) : nullField(fields, 'key', bad),
+    name: named ? text('name', /^\//) : nullField(fields, 'name', bad),
     size,
     time,
     shmscope: text('shmscope'),

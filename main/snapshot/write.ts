@@ -46,8 +46,8 @@ function writeContents(fd: number, temp: string, segment: Segment): SnapshotHead
   const header: SnapshotHeader = {
     ref: segment.ref,
     kind: segment.kind,
-    key: segment.kind === 'sysv' ? sysvKey(segment.ref) : null,
-    name: segment.kind === 'posix' ? `/${segment.ref.slice('posix:'.length)}` : null,
+    key: /^sysv:[0-9]+$/.test(segment.ref) ? sysvKey(segment.ref) : null,
+    name: segment.ref.startsWith('posix:') ? `/${segment.ref.slice('posix:'.length)}` : null,
     size: segment.size,
     time: new Date().toISOString(),
     shmscope: pkg.version,

@@ -33,21 +33,36 @@ export function isChatRoom(row: SegmentRow): boolean {
 
 export function kindLabel(row: SegmentRow): string {
   if (isChatRoom(row)) return 'chat';
-  return row.kind === 'sysv' ? 'SysV' : 'POSIX';
+  switch (row.kind) {
+    case 'sysv': return row.ipcns === undefined ? 'SysV' : 'SysV (other ns)';
+    case 'posix': return 'POSIX';
+    case 'memfd': return 'memfd';
+    case 'shared-anon': return 'shared anon';
+  }
 }
 
 export function statusText(row: SegmentRow): string {
   if (row.kind !== 'sysv') return row.deleted === true ? 'deleted' : '';
-  return [row.dest ? 'dest' : '', row.locked ? 'locked' : ''].filter(Boolean).join(' ');
+  return [row.dest ? 'dest' : '', row.locked ? 'locked' : '', row.ipcns === undefined ? '' : `ipcns:${row.ipcns}`].filter(Boolean).join(' ');
+}
+
+/** The key (SysV), /name (POSIX), name (memfd) or nothing (shared anonymous memory). */
+function keyOrName(r: SegmentRow): string {
+  switch (r.kind) {
+    case 'sysv': return r.key;
+    case 'posix': return `/${r.name}`;
+    case 'memfd': return r.name;
+    case 'shared-anon': return '';
+  }
 }
 
 export const COLUMNS: readonly Column[] = [
-  { id: 'kind', label: 'Kind', title: 'SysV, POSIX, or a shmscope chat room', align: 'left', value: kindLabel, text: kindLabel },
+  { id: 'kind', label: 'Kind', title: 'SysV, POSIX, memfd, shared anonymous memory, or a shmscope chat room', align: 'left', value: kindLabel, text: kindLabel },
   {
-    id: 'name', label: 'Key / name', title: 'System V key (0x00000000 is IPC_PRIVATE) or POSIX object name', align: 'left',
+    id: 'name', label: 'Key / name', title: 'System V key (0x00000000 is IPC_PRIVATE), POSIX object name or memfd name', align: 'left',
     value: (r) => chatRoomOf(r) ?? (r.kind === 'sysv' ? r.key : r.name),
     text: (r) => {
-      const base = r.kind === 'sysv' ? r.key : `/${r.name}`;
+      const base = keyOrName(r);
       const room = chatRoomOf(r);
       // roomUnknown: a rooms'-block key whose header could not be read without attaching.
       if (room === undefined) return r.roomUnknown ? `room? (${base})` : base;
@@ -59,7 +74,7 @@ export const COLUMNS: readonly Column[] = [
   { id: 'perms', label: 'Perms', title: 'Permission bits (octal on hover)', align: 'left', value: (r) => r.perms, text: (r) => symbolicMode(r.mode), hint: (r) => `${r.perms} (octal)` },
   { id: 'owner', label: 'Owner', title: 'Owning user', align: 'left', value: (r) => r.owner, text: (r) => r.owner },
   { id: 'nattch', label: 'Attached', title: 'Number of attached processes', align: 'right', numeric: true, value: (r) => r.nattch, text: (r) => String(r.nattch) },
-  { id: 'status', label: 'Status', title: 'dest: marked for removal; locked: SHM_LOCK; deleted: unlinked while still mapped', align: 'left', value: statusText, text: statusText },
+  { id: 'status', label: 'Status', title: 'dest: marked for removal; locked: SHM_LOCK; deleted: unlinked while still mapped; ipcns: another IPC namespace', align: 'left', value: statusText, text: statusText },
 ];
 
 export function columnById(id: string): Column | undefined {

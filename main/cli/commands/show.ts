@@ -15,21 +15,19 @@ function matches(row: SegmentRow, ref: SegmentRef): boolean {
     case 'sysv': return row.kind === 'sysv' && row.id === ref.id;
     case 'key': return row.kind === 'sysv' && row.keyNumber === ref.key;
     case 'posix': return row.kind === 'posix' && row.deleted !== true && `/${row.name}` === ref.name; // a deleted object has no name any more
+    case 'mapped':
+    case 'ipcns': return row.ref === formatRef(ref); // exists only in the scan: match it as the scan spells it
   }
 }
 
 /** The scanner's row for one reference, or an ENOENT error naming it. */
 export function findSegment(refText: string, scan: ScanResult = scanSegments()): SegmentRow {
-  const segments = scan.segments;
-  // posix-deleted:DEV:INO (an unlinked object) exists only in the scan: match it as the scan spells it.
-  if (refText.startsWith('posix-deleted:')) {
-    const deleted = segments.find((candidate) => candidate.ref === refText);
-    if (deleted === undefined) throw new ShmscopeError(refText, 'no such segment (no process maps it any more)', 'ENOENT');
-    return deleted;
-  }
   const ref = parseRef(refText);
-  const row = segments.find((candidate) => matches(candidate, ref));
-  if (row === undefined) throw new ShmscopeError(formatRef(ref), 'no such segment', 'ENOENT');
+  const row = scan.segments.find((candidate) => matches(candidate, ref));
+  if (row === undefined) {
+    const unnamed = ref.kind === 'mapped' || ref.kind === 'ipcns';
+    throw new ShmscopeError(formatRef(ref), unnamed ? 'no such segment (no process maps or holds it any more)' : 'no such segment', 'ENOENT');
+  }
   return row;
 }
 
@@ -65,19 +63,27 @@ function fields(row: SegmentRow): [string, string][] {
     ['kind', row.kind],
     ...(row.kind === 'sysv'
       ? ([['key', row.key], ['id', String(row.id)]] as [string, string][])
-      : ([['name', row.name]] as [string, string][])),
+      : row.name === null ? [] : ([['name', row.name]] as [string, string][])),
     ['size', `${row.size} bytes (${humanSize(row.size)})`],
     ['perms', row.perms],
     ['owner', `${row.owner} (uid ${row.uid})`],
     ['group', `${row.group} (gid ${row.gid})`],
     ['attached', attachmentSummary(row)],
   ];
-  if (row.kind === 'posix') {
-    const deleted: [string, string][] = row.deleted === true ? [['status', 'deleted (unlinked, still mapped)']] : [];
-    return [...common, ['modified', row.mtime === 0 ? 'unknown' : formatTime(Math.floor(row.mtime / 1000))], ...deleted];
+  if (row.kind !== 'sysv') {
+    const deleted: [string, string][] = row.kind === 'posix' && row.deleted === true ? [['status', 'deleted (unlinked, still mapped)']] : [];
+    const holders: [string, string][] = row.kind === 'memfd'
+      ? [['held open by', row.holders.length === 0 ? 'no other process' : row.holders.map((h) => `${h.command}[${h.pid}] fd ${h.fds.join(',')}`).join(' ')]]
+      : [];
+    return [...common, ['modified', row.mtime === 0 ? 'unknown' : formatTime(Math.floor(row.mtime / 1000))], ...holders, ...deleted];
   }
+  const namespace: [string, string][] = row.ipcns === undefined ? [] : [
+    ['ipc namespace', `ipc:[${row.ipcns}], processes ${(row.ipcnsPids ?? []).join(' ')}`],
+    ...(row.ipcnsUnreadable === undefined ? [] : ([['not read', `${row.ipcnsUnreadable}: fields other than key, id and size are unknown`]] as [string, string][])),
+  ];
   return [
     ...common,
+    ...namespace,
     ['creator', `uid ${row.cuid}, gid ${row.cgid}, pid ${row.cpid}`],
     ['last shmat/shmdt pid', String(row.lpid)],
     ['attached at', formatTime(row.atime)],
@@ -110,9 +116,11 @@ export const show: Command = {
   help: `Usage: shmscope show REF [--json]
 
 REF is sysv:ID, key:0xHEX (or decimal), posix:NAME or room:NAME. For a chat
-room it also shows the room's name, message count and participants. A POSIX
-object unlinked while processes still map it is posix-deleted:DEV:INO, as ls
-lists it. Every mapping of the segment is one line, with its own access.
+room it also shows the room's name, message count and participants. What has
+no name is referred to as ls lists it: memfd:DEV:INO (a memfd), anon:DEV:INO
+(a shared anonymous mapping), posix-deleted:DEV:INO (a POSIX object unlinked
+while still mapped), ipcns:NSINODE:ID (a SysV segment of another IPC
+namespace). Every mapping of the segment is one line, with its own access.
 
 Options:
   --json    print the segment as one JSON object
