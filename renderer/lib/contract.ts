@@ -2,7 +2,7 @@
 // so components never reach into preload/ or main/ on their own.
 export type {
   AppInfo, Attacher, Bytes, BytesChanged, ChatMessage, ChatRoomOwner, ChatSession, CreateRequest, Created, Limits,
-  MenuAction, Participant, PosixRow, ScanResult, SegmentRow, ShmscopeApi, SysvIdentity, SysvRow, Watch,
+  MenuAction, Participant, PosixRow, ScanResult, SearchProgress, SegmentRow, ShmscopeApi, SysvIdentity, SysvRow, ViewChanged, Watch,
 } from '../../common/contract';
 export { MAX_CHAT_TEXT, MAX_RANGE } from '../../common/contract';
 
