@@ -80,29 +80,53 @@ export function openBorrowedSysv(shm: ShmFacts, holders: readonly Holder[]): Seg
   return null;
 }
 
+/** Chunk size of find(): one buffer, reused, so a search allocates once. */
+const FIND_CHUNK = 1 << 20;
+
 function borrowedSegment(ref: string, fd: number, size: number): Segment {
   let closed = false;
+  const check = (operation: string, offset: number, length: number): void => {
+    if (closed) throw new ShmscopeError(ref, `${operation} after close`, 'ECLOSED');
+    // The same bounds as the native mappings: against the kernel's size, never overflowing.
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset > size || length > size - offset) {
+      throw Object.assign(new RangeError(`${ref}: ${operation} of ${length} bytes at offset ${offset} is outside the segment (${size} bytes)`), { code: 'ERR_OUT_OF_RANGE', subject: ref });
+    }
+  };
+  const readInto = (out: Buffer, offset: number, length: number): void => {
+    let done = 0;
+    while (done < length) {
+      const n = readSync(fd, out, done, length - done, offset + done);
+      if (n === 0) {
+        throw new ShmscopeError(ref, `read of ${length} bytes at offset ${offset} failed: the segment's file ends at byte ${offset + done}, it is shorter than its ${size} bytes`, 'ETRUNCATED');
+      }
+      done += n;
+    }
+  };
   return {
     ref,
     kind: 'sysv',
     size,
     writable: false,
     read(offset, length) {
-      if (closed) throw new ShmscopeError(ref, 'read after close', 'ECLOSED');
-      // The same bounds as the native mappings: against the kernel's size, never overflowing.
-      if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset > size || length > size - offset) {
-        throw Object.assign(new RangeError(`${ref}: read of ${length} bytes at offset ${offset} is outside the segment (${size} bytes)`), { code: 'ERR_OUT_OF_RANGE', subject: ref });
-      }
+      check('read', offset, length);
       const out = Buffer.alloc(length);
-      let done = 0;
-      while (done < length) {
-        const n = readSync(fd, out, done, length - done, offset + done);
-        if (n === 0) {
-          throw new ShmscopeError(ref, `read of ${length} bytes at offset ${offset} failed: the segment's file ends at byte ${offset + done}, it is shorter than its ${size} bytes`, 'ETRUNCATED');
-        }
-        done += n;
-      }
+      readInto(out, offset, length);
       return out;
+    },
+    find(pattern, offset, length) {
+      check('find', offset, length);
+      if (pattern.length === 0) return -1;
+      // pread chunks overlapping by pattern.length - 1, into one buffer.
+      const buffer = Buffer.allocUnsafe(Math.min(length, FIND_CHUNK + pattern.length - 1));
+      const end = offset + length;
+      for (let pos = offset; end - pos >= pattern.length;) {
+        const want = Math.min(end - pos, buffer.length);
+        readInto(buffer, pos, want);
+        const hit = buffer.subarray(0, want).indexOf(pattern);
+        if (hit !== -1) return pos + hit;
+        pos += want - (pattern.length - 1);
+      }
+      return -1;
     },
     write() {
       throw new ShmscopeError(ref, 'opened read-only (through another process\'s mapping)', 'EACCES');

@@ -1,8 +1,8 @@
-// Searching a segment where its bytes are: chunks read through the usual read path (another
-// process's mapping, or a read-only attachment) and scanned with Buffer.indexOf, so nothing
-// crosses the transport but the answer and a few progress events. Consecutive chunks overlap
-// by pattern length - 1 so a match across a boundary is found; the search yields to the event
-// loop between chunks, which is where a cancel is seen.
+// Searching a segment where its bytes are: Segment.find (memmem over the attachment, or over
+// pread chunks of another process's mapping or a POSIX object), span by span, so nothing crosses
+// the transport but the answer and a few progress events, and nothing is copied into
+// JavaScript. Consecutive spans overlap by pattern length - 1 so a match across a boundary is
+// found; the search yields to the event loop between spans, which is where a cancel is seen.
 import { ShmscopeError } from '../errors';
 import type { Segment } from '../segments';
 
@@ -25,8 +25,8 @@ async function searchSpan(segment: Segment, pattern: Uint8Array, start: number, 
   for (let pos = start; pos < end;) {
     const length = Math.min(end - pos, chunk + pattern.length - 1);
     if (length < pattern.length) break;
-    const hit = segment.read(pos, length).indexOf(pattern);
-    if (hit !== -1) return pos + hit;
+    const hit = segment.find(pattern, pos, length);
+    if (hit !== -1) return hit;
     const advance = Math.min(chunk, end - pos);
     pos += advance;
     tick(advance);
