@@ -172,6 +172,9 @@ export interface ViewChanged extends ViewBytes {
 
 /** How often an open view's range is compared with the segment (ms). */
 export const VIEW_POLL_MS = 20;
+/** Longest range a view shows: a screenful of rows is a few KiB, and every byte is re-read
+ *  VIEW_POLL_MS, so the cap bounds what a window can make main copy (with MAX_VIEWS per window). */
+export const MAX_VIEW = 64 * 1024;
 /** Longest pattern searchSegment takes. */
 export const MAX_PATTERN = 4096;
 
@@ -195,6 +198,7 @@ const MAX_POSIX_NAME_TEXT = 1 + 4 * 255;
 const ref = str({ min: 1, max: 'posix:'.length + MAX_POSIX_NAME_TEXT, hint: 'must be a segment reference: sysv:ID, key:0xHEX or posix:NAME', pattern: /^(sysv|key|posix):./ });
 const offset = int({ min: 0, max: MAX_OFFSET });
 const length = int({ min: 0, max: MAX_RANGE });
+const viewLength = int({ min: 0, max: MAX_VIEW });
 const size = int({ min: 1, max: MAX_OFFSET });
 const mode = int({ min: 0, max: 0o777 });
 const room = str({ min: 1, max: 64, pattern: /^[A-Za-z0-9._-]+$/, hint: 'must be letters, digits, ".", "_" or "-"' });
@@ -261,9 +265,9 @@ export const methods = {
   /** Opens a live view of a range: its bytes now, then viewChanged within VIEW_POLL_MS of every change.
    *  The segment stays open (read through another process's mapping when possible, else attached
    *  read-only) until viewClose or the window closes; its bytes count against the watched-bytes limit. */
-  viewRange: method<[ref: string, offset: number, length: number], ViewBytes>(['ref', ref], ['offset', offset], ['length', length]),
+  viewRange: method<[ref: string, offset: number, length: number], ViewBytes>(['ref', ref], ['offset', offset], ['length', viewLength]),
   /** Shows another range through the same open segment (scrolling): its bytes at once. */
-  viewMove: method<[viewId: string, offset: number, length: number], ViewBytes>(['viewId', viewId], ['offset', offset], ['length', length]),
+  viewMove: method<[viewId: string, offset: number, length: number], ViewBytes>(['viewId', viewId], ['offset', offset], ['length', viewLength]),
   /** Reopens the view's segment read-write (true) or back read-only (false); one handle either way. */
   viewWritable: method<[viewId: string, writable: boolean], null>(['viewId', viewId], ['writable', bool]),
   /** Writes through the view's open handle; the view must be writable (EACCES otherwise). */

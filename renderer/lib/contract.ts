@@ -4,7 +4,7 @@ export type {
   AppInfo, Attacher, Bytes, BytesChanged, ChatMessage, ChatRoomOwner, ChatSession, CreateRequest, Created, Limits,
   MenuAction, Participant, PosixRow, ScanResult, SearchProgress, SegmentRow, ShmscopeApi, SysvIdentity, SysvRow, ViewChanged, Watch,
 } from '../../common/contract';
-export { MAX_CHAT_TEXT, MAX_RANGE } from '../../common/contract';
+export { MAX_CHAT_TEXT, MAX_RANGE, MAX_VIEW } from '../../common/contract';
 
 /** The message and errno-style code of a failed call, for display ("No such file or directory (ENOENT)"). */
 export interface ShownError {

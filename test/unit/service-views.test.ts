@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createService, type Client, type Emit, type Service } from '../../main/service';
 import { createSegment, openSegment, parseRef, removeSegment } from '../../main/segments';
 import { native } from '../../main/native';
-import type { EventName, Reply, SearchProgress, ViewBytes, ViewChanged } from '../../common/contract';
+import { MAX_VIEW, type EventName, type Reply, type SearchProgress, type ViewBytes, type ViewChanged } from '../../common/contract';
 import { shmscope } from '../helpers/cli';
 import { uniquePosixName } from '../helpers/unique';
 
@@ -133,6 +133,8 @@ describe('views', () => {
     expect(await ro.call('viewWritable', roView.viewId, true)).toMatchObject({ ok: false, error: { code: 'EROFS' } });
     expect(await ro.call('viewWrite', roView.viewId, 0, Uint8Array.of(1))).toMatchObject({ ok: false, error: { code: 'EROFS' } });
     expect(await call('viewMove', 'no-such-view', 0, 1)).toMatchObject({ ok: false, error: { code: 'ENOENT' } });
+    // A view is a screenful, re-read every 20 ms: longer ranges are refused up front.
+    expect(await call('viewRange', ref, 0, MAX_VIEW + 1)).toMatchObject({ ok: false, error: { code: 'EINVAL', message: expect.stringMatching(/^viewRange\(length\)/) } });
   });
 
   it('charges views to the watched-bytes budget shared by all clients, on open and on move', async () => {
