@@ -8,19 +8,24 @@
 //     waits a random part of the poll interval first, so samples do not line up with the timer.
 //  2. Search of a 256 MiB segment whose only match is at its end. Old: the page pulls it in 1 MiB
 //     readRange chunks and scans in JavaScript. New: searchSegment runs in main.
-// The on-screen figure (write → highlighted cell in Chromium) is printed by the e2e test
-// test/e2e/hex.test.ts (`npm run test:e2e`).
+//  3. On screen: the same store → the frame that shows the cell highlighted, in Chromium (Debian's
+//     /usr/bin/chromium, or SHMSCOPE_CHROMIUM) driving the real page; skipped without a browser.
+//     The old page is gone, so only the new path is measured there (test/e2e/hex.test.ts too).
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
 import { MAX_RANGE, VIEW_POLL_MS, type ShmscopeApi } from '../common/contract';
 import { startServer, type RunningServer } from '../main/serve';
 import { createSegment, openSegment, parseRef } from '../main/segments';
 import { connectWebSocket, wsUrlFromPage, type SocketLike, type WsApi } from '../renderer/lib/ws-client';
 import { oldSearch } from './hex/old-search';
+import { onScreenLatencies } from './hex/on-screen';
 import { nowMs, percentile, spawnTimedWriter, type TimedWriter } from './hex/writer';
 import { runBench } from './run';
 
 interface Options { json: boolean; samples: number; oldSamples: number; mib: number }
+interface State { path?: string; writer?: TimedWriter; server?: RunningServer; client?: WsApi; browser?: Browser }
+const CHROMIUM = process.env.SHMSCOPE_CHROMIUM ?? '/usr/bin/chromium';
 
 function parseArgs(argv: string[]): Options {
   const o: Options = { json: false, samples: 60, oldSamples: 12, mib: 256 };
@@ -66,7 +71,20 @@ async function latencies(writer: TimedWriter, samples: number, pollMs: number, s
   return out;
 }
 
-async function main(options: Options, state: { path?: string; writer?: TimedWriter; server?: RunningServer; client?: WsApi }): Promise<void> {
+/** Store → highlighted cell on screen, in Chromium showing `ref` in the hex view; null without a browser. */
+async function onScreen(state: State, url: string, ref: string, writer: TimedWriter, samples: number): Promise<number[] | null> {
+  if (!existsSync(CHROMIUM)) return null;
+  state.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  const page = await (await state.browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+  await page.goto(url);
+  const row = page.locator(`[data-testid="segment-row"][data-ref="${ref}"]`);
+  await row.click({ timeout: 20_000 });
+  await page.keyboard.press('Enter');
+  await page.locator(`[data-testid="hex-cell"][data-offset="${WATCH_OFFSET}"]`).waitFor({ timeout: 20_000 });
+  return onScreenLatencies(page, writer, { offset: WATCH_OFFSET, samples, jitterMs: VIEW_POLL_MS });
+}
+
+async function main(options: Options, state: State): Promise<void> {
   const name = `/shmscope-bench-hex-${process.pid}-${randomBytes(4).toString('hex')}`;
   const size = options.mib * 1024 * 1024;
   const { ref } = createSegment({ kind: 'posix', name, size, mode: 0o600, exclusive: true });
@@ -103,6 +121,9 @@ async function main(options: Options, state: { path?: string; writer?: TimedWrit
     return async () => { off(); await api.viewClose(view.viewId); };
   });
 
+  log('bench:hex: the same writes, seen on screen in Chromium…');
+  const screen = await onScreen(state, state.server.url, ref, writer, options.samples);
+
   log(`bench:hex: searching ${options.mib} MiB the old way (1 MiB chunks over the WebSocket)…`);
   let t = performance.now();
   const oldHit = await oldSearch(async (o, l) => (await api.readRange(ref, o, l)).data, size, needle);
@@ -121,6 +142,9 @@ async function main(options: Options, state: { path?: string; writer?: TimedWrit
     latencyMs: {
       old: { path: `watchRange (${OLD_POLL_MS} ms poll)`, p50: percentile(old, 50), p90: percentile(old, 90), samples: old.length },
       new: { path: `viewRange (${VIEW_POLL_MS} ms poll)`, p50: percentile(fresh, 50), p90: percentile(fresh, 90), samples: fresh.length },
+      onScreen: screen === null
+        ? { path: `skipped: ${CHROMIUM} not found`, p50: NaN, p90: NaN, samples: 0 }
+        : { path: 'viewRange, highlighted cell in Chromium', p50: percentile(screen, 50), p90: percentile(screen, 90), samples: screen.length },
     },
     searchMs: {
       mib: options.mib,
@@ -132,19 +156,20 @@ async function main(options: Options, state: { path?: string; writer?: TimedWrit
   const ms = (v: number): string => `${v.toFixed(1)} ms`.padStart(10);
   const s = (v: number): string => `${(v / 1000).toFixed(2)} s`.padStart(10);
   console.log('\nbench:hex — web mode, a WebSocket client in this process, as the page talks');
-  console.log('\nwrite by another process → new bytes at the client        p50        p90  samples');
-  for (const r of [result.latencyMs.old, result.latencyMs.new]) console.log(`  ${r.path.padEnd(52)}${ms(r.p50)} ${ms(r.p90)} ${String(r.samples).padStart(8)}`);
+  console.log(`\n${'write by another process → the new byte at the client'.padEnd(54)}${'p50'.padStart(10)}${'p90'.padStart(11)}${'samples'.padStart(9)}`);
+  for (const r of [result.latencyMs.old, result.latencyMs.new, result.latencyMs.onScreen]) console.log(`  ${r.path.padEnd(52)}${ms(r.p50)} ${ms(r.p90)} ${String(r.samples).padStart(8)}`);
   console.log(`\nsearch ${options.mib} MiB, the only match at the end`);
   console.log(`  old: ${result.searchMs.old.path.padEnd(47)}${s(oldSearchMs)}`);
   console.log(`  new: ${result.searchMs.new.path.padEnd(47)}${s(newSearchMs)}   (${(oldSearchMs / newSearchMs).toFixed(0)}× faster)`);
 }
 
 const options = parseArgs(process.argv.slice(2));
-const state: { path?: string; writer?: TimedWriter; server?: RunningServer; client?: WsApi } = {};
+const state: State = {};
 await runBench({
   name: 'bench:hex',
   main: () => main(options, state),
   async cleanup() {
+    await state.browser?.close();
     state.client?.close();
     await state.writer?.stop();
     await state.server?.close();

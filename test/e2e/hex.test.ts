@@ -5,16 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { parseRef, removeSegment } from '../../main/segments';
+import { onScreenLatencies } from '../../bench/hex/on-screen';
 import { nowMs, percentile, spawnTimedWriter } from '../../bench/hex/writer';
+import { VIEW_POLL_MS } from '../../common/contract';
 import { uniquePosixName } from '../helpers/unique';
 import { cli, E2E_WAIT, screenshot, skipReason, startE2E, type E2E } from './harness';
 import { sel } from './selectors';
 
 const reason = skipReason();
-
-declare global {
-  interface Window { __seen?: Promise<number> }
-}
 
 describe.skipIf(reason !== undefined)(`hex view in the browser${reason ? ` (skipped: ${reason})` : ''}`, { timeout: 180_000 }, () => {
   let e2e: E2E;
@@ -49,29 +47,7 @@ describe.skipIf(reason !== undefined)(`hex view in the browser${reason ? ` (skip
     await openHex(page, ref);
     const writer = await spawnTimedWriter(path);
     cleanups.push(() => writer.stop());
-    const offset = 40;
-    const samples: number[] = [];
-    for (let i = 0; i < 40; i++) {
-      const hex = ((i % 254) + 1).toString(16).padStart(2, '0');
-      // Armed before the write: resolves at the first frame after the cell shows the byte, highlighted.
-      await page.evaluate(([at, want]) => {
-        window.__seen = new Promise<number>((resolve) => {
-          const grid = document.querySelector('[data-testid="hex-view"]')!;
-          const check = (): void => {
-            const cell = document.querySelector(`[data-testid="hex-cell"][data-offset="${at}"]`);
-            if (cell?.textContent !== want || !cell.classList.contains('changed')) return;
-            observer.disconnect();
-            requestAnimationFrame(() => resolve(performance.timeOrigin + performance.now()));
-          };
-          const observer = new MutationObserver(check);
-          observer.observe(grid, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['class'] });
-        });
-      }, [offset, hex] as const);
-      await new Promise((r) => setTimeout(r, Math.random() * 25)); // any phase of the 20 ms poll
-      const wrote = await writer.write(offset, Number.parseInt(hex, 16));
-      const seen = await page.evaluate(() => window.__seen!);
-      samples.push(seen - wrote);
-    }
+    const samples = await onScreenLatencies(page, writer, { offset: 40, samples: 40, jitterMs: VIEW_POLL_MS });
     await writer.stop();
     expect(samples).toHaveLength(40);
     const p50 = percentile(samples, 50);
@@ -84,7 +60,7 @@ describe.skipIf(reason !== undefined)(`hex view in the browser${reason ? ` (skip
     const { ref } = await segment('enter', 4096);
     const page = await e2e.openApp();
     await openHex(page, ref);
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('hex-view');
+    expect(await page.locator(sel.hexView).evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     const perRow = Number(await page.locator(sel.hexView).getAttribute('data-bytes-per-row'));
     await page.keyboard.press('ArrowDown');
     await expect.poll(() => page.locator(sel.hexCursor).getAttribute('data-offset')).toBe(String(perRow));
