@@ -28,7 +28,7 @@ interface State { path?: string; writer?: TimedWriter; server?: RunningServer; c
 const CHROMIUM = process.env.SHMSCOPE_CHROMIUM ?? '/usr/bin/chromium';
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { json: false, samples: 60, oldSamples: 12, mib: 256 };
+  const o: Options = { json: false, samples: 60, oldSamples: 20, mib: 256 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const num = (): number => {
