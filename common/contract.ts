@@ -160,6 +160,39 @@ export interface BytesChanged extends Bytes {
 
 export type MenuAction = 'createSegment' | 'joinChat' | 'refresh';
 
+// ── the hex view's live window and search (one view per window, searched where the bytes are) ──
+
+/** A view: one open segment showing one range, re-read every VIEW_POLL_MS and moved, not reopened. */
+export interface ViewBytes extends Bytes {
+  viewId: string;
+}
+
+export interface ViewChanged extends ViewBytes {
+  /** Set once when the segment can no longer be read (removed, truncated); the view ends. */
+  error?: { message: string; code: string };
+}
+
+/** How often an open view's range is compared with the segment (ms). */
+export const VIEW_POLL_MS = 20;
+/** Longest range a view shows: a screenful of rows is a few KiB, and every byte is re-read
+ *  VIEW_POLL_MS, so the cap bounds what a window can make main copy (with MAX_VIEWS per window). */
+export const MAX_VIEW = 64 * 1024;
+/** Longest pattern searchSegment takes. */
+export const MAX_PATTERN = 4096;
+
+export interface SearchHit {
+  ref: string;
+  /** Where the pattern starts, or -1 when it is nowhere in the segment. */
+  offset: number;
+}
+
+export interface SearchProgress {
+  searchId: string;
+  /** Bytes searched so far, of `total`. */
+  done: number;
+  total: number;
+}
+
 // ── argument validators ─────────────────────────────────────────────────────────────────────
 
 // A POSIX name is up to 255 bytes, and escaped (\xHH) up to 4 characters a byte: posix:/ + 1020.
@@ -172,12 +205,15 @@ const ref = str({
 });
 const offset = int({ min: 0, max: MAX_OFFSET });
 const length = int({ min: 0, max: MAX_RANGE });
+const viewLength = int({ min: 0, max: MAX_VIEW });
 const size = int({ min: 1, max: MAX_OFFSET });
 const mode = int({ min: 0, max: 0o777 });
 const room = str({ min: 1, max: 64, pattern: /^[A-Za-z0-9._-]+$/, hint: 'must be letters, digits, ".", "_" or "-"' });
 const nick = str({ min: 1, max: 32 });
 const sessionId = str({ min: 1, max: 64 });
 const watchId = str({ min: 1, max: 64 });
+const viewId = str({ min: 1, max: 64 });
+const searchId = str({ min: 1, max: 64 });
 
 const createRequest: Validator<CreateRequest> = union<CreateRequest>('kind', {
   sysv: object<Extract<CreateRequest, { kind: 'sysv' }>>({
@@ -235,6 +271,25 @@ export const methods = {
    *  The segment stays attached (read-only) until unwatch or the window closes. */
   watchRange: method<[ref: string, offset: number, length: number], Watch>(['ref', ref], ['offset', offset], ['length', length]),
   unwatch: method<[watchId: string], null>(['watchId', watchId]),
+  /** Opens a live view of a range: its bytes now, then viewChanged within VIEW_POLL_MS of every change.
+   *  The segment stays open (read through another process's mapping when possible, else attached
+   *  read-only) until viewClose or the window closes; its bytes count against the watched-bytes limit. */
+  viewRange: method<[ref: string, offset: number, length: number], ViewBytes>(['ref', ref], ['offset', offset], ['length', viewLength]),
+  /** Shows another range through the same open segment (scrolling): its bytes at once. */
+  viewMove: method<[viewId: string, offset: number, length: number], ViewBytes>(['viewId', viewId], ['offset', offset], ['length', viewLength]),
+  /** Reopens the view's segment read-write (true) or back read-only (false); one handle either way. */
+  viewWritable: method<[viewId: string, writable: boolean], null>(['viewId', viewId], ['writable', bool]),
+  /** Writes through the view's open handle; the view must be writable (EACCES otherwise). */
+  viewWrite: method<[viewId: string, offset: number, data: Uint8Array], Written>(
+    ['viewId', viewId], ['offset', offset], ['data', bytes({ max: MAX_RANGE })]),
+  viewClose: method<[viewId: string], null>(['viewId', viewId]),
+  /** Finds `pattern` from `from` on, wrapping around once, in main (no bytes cross the transport);
+   *  searchProgress events carry `searchId` (chosen by the caller, so it can cancel before the answer).
+   *  One search at a time per window (EBUSY). */
+  searchSegment: method<[searchId: string, ref: string, pattern: Uint8Array, from: number], SearchHit>(
+    ['searchId', searchId], ['ref', ref], ['pattern', bytes({ max: MAX_PATTERN })], ['from', offset]),
+  /** Stops a running search: it rejects with ECANCELED. Unknown ids are ignored (it may have just ended). */
+  searchCancel: method<[searchId: string], null>(['searchId', searchId]),
   /** Joins (creating if needed) a chat room; events for it carry the returned sessionId.
    *  A room another user owns is refused (EPERM) unless options.trustOwner is true. */
   chatJoin: method<[room: string, nick: string, options?: ChatJoinOptions], ChatSession>(
@@ -250,6 +305,8 @@ export const events = {
   /** The segment list differs from the last one sent (about once a second while it changes). */
   segmentsChanged: {} as ScanResult,
   bytesChanged: {} as BytesChanged,
+  viewChanged: {} as ViewChanged,
+  searchProgress: {} as SearchProgress,
   chatMessage: {} as { sessionId: string; message: ChatMessage },
   /** Messages this session will never see: lapped by writers, or lost with a dead writer. */
   chatMissed: {} as { sessionId: string; count: number; reason: 'lapped' | 'unblocked' | 'corrupt' },

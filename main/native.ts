@@ -97,6 +97,9 @@ export interface NativeMapping {
   read(offset: number, length: number): Buffer;
   /** Copies bytes in; RangeError when out of range, EACCES-coded Error when read-only. */
   write(offset: number, data: Uint8Array): void;
+  /** Where `pattern` first lies wholly inside [offset, offset+length), or -1; searched in place
+   *  (memmem over the attachment, or over pread chunks), nothing copied out. RangeError as read. */
+  find(pattern: Uint8Array, offset: number, length: number): number;
   /** Detaches/unmaps and closes; calling it again does nothing. */
   close(): void;
 }

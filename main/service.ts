@@ -18,8 +18,10 @@ import { checkWrite, plain, readClamped } from './service/ranges';
 import { markSelf } from './service/self';
 import { toWireError } from './service/reply';
 import { Watches } from './service/watches';
+import { Views } from './service/views';
+import { Searches } from './service/searches';
 import {
-  isMethodName, validateArgs,
+  isMethodName, validateArgs, VIEW_POLL_MS,
   type AppInfo, type ArgsOf, type ScanResult, type SegmentRow, type EventName, type EventPayload, type MethodName, type Reply, type ResultOf,
 } from '../common/contract';
 
@@ -29,6 +31,8 @@ export interface ServiceOptions {
   chat?: ChatJoin;
   /** How often the segment list and watched ranges are re-read (default 1000 ms). */
   intervalMs?: number;
+  /** How often open hex views are compared with their segments (default VIEW_POLL_MS). */
+  viewIntervalMs?: number;
   /** Replaceable for tests. */
   scan?: () => ScanResult;
   /** Bytes all clients together may watch (default: no limit beyond MAX_WATCHES per client). */
@@ -54,6 +58,8 @@ export interface Service {
 
 interface ClientState {
   watches: Watches;
+  views: Views;
+  searches: Searches;
   chat: ChatSessions;
 }
 
@@ -81,6 +87,27 @@ export function createService(options: ServiceOptions): Service {
     } else if (!any && watchTimer) {
       clearInterval(watchTimer);
       watchTimer = undefined;
+    }
+  };
+
+  // One fast timer for every client's views: a tick re-reads each view's few KiB; whether the
+  // segment was removed is asked on the slow cadence (a stat per view), every intervalMs.
+  const viewIntervalMs = options.viewIntervalMs ?? VIEW_POLL_MS;
+  const goneEvery = Math.max(1, Math.round(intervalMs / viewIntervalMs));
+  let viewTimer: NodeJS.Timeout | undefined;
+  let viewTicks = 0;
+  const syncViewTimer = (): void => {
+    const any = [...clients].some((c) => c.views.size > 0);
+    if (any && !viewTimer) {
+      viewTimer = setInterval(() => {
+        const checkGone = ++viewTicks % goneEvery === 0;
+        for (const c of clients) c.views.poll(checkGone);
+        if (![...clients].some((c) => c.views.size > 0)) syncViewTimer();
+      }, viewIntervalMs);
+      viewTimer.unref();
+    } else if (!any && viewTimer) {
+      clearInterval(viewTimer);
+      viewTimer = undefined;
     }
   };
 
@@ -122,8 +149,12 @@ export function createService(options: ServiceOptions): Service {
       const parsed = parseRef(ref);
       const canonical = canonicalRef(parsed);
       // Our own attachments would keep a SysV segment alive (marked dest) after IPC_RMID.
-      for (const c of clients) c.watches.endFor(canonical, 'removed');
+      for (const c of clients) {
+        c.watches.endFor(canonical, 'removed');
+        c.views.endFor(canonical, 'removed');
+      }
       syncWatchTimer();
+      syncViewTimer();
       const removed = removeSegment(parsed);
       feed.poke();
       return { ref: removed };
@@ -138,6 +169,31 @@ export function createService(options: ServiceOptions): Service {
     unwatch: (state, watchId) => {
       state.watches.remove(watchId);
       syncWatchTimer();
+      return null;
+    },
+    viewRange: (state, ref, offset, length) => {
+      const view = state.views.open(ref, offset, length);
+      syncViewTimer();
+      return view;
+    },
+    viewMove: (state, viewId, offset, length) => state.views.move(viewId, offset, length),
+    viewWritable: (state, viewId, writable) => {
+      if (writable) refuseIfReadOnly('viewWritable');
+      state.views.setWritable(viewId, writable);
+      return null;
+    },
+    viewWrite: (state, viewId, offset, data) => {
+      refuseIfReadOnly('viewWrite');
+      return state.views.write(viewId, offset, data);
+    },
+    viewClose: (state, viewId) => {
+      state.views.close(viewId);
+      syncViewTimer();
+      return null;
+    },
+    searchSegment: (state, searchId, ref, pattern, from) => state.searches.run(searchId, ref, pattern, from),
+    searchCancel: (state, searchId) => {
+      state.searches.cancel(searchId);
       return null;
     },
     chatJoin: (state, room, nick, joinOptions) => {
@@ -155,6 +211,8 @@ export function createService(options: ServiceOptions): Service {
     const unsubscribe = feed.subscribe((result) => emit('segmentsChanged', result));
     const state = {
       watches: new Watches((payload) => emit('bytesChanged', payload), watchBudget),
+      views: new Views((payload) => emit('viewChanged', payload), watchBudget),
+      searches: new Searches((payload) => emit('searchProgress', payload)),
       chat: new ChatSessions(options.chat, emit),
       async dispose(): Promise<void> {
         if (disposed) return;
@@ -162,7 +220,10 @@ export function createService(options: ServiceOptions): Service {
         clients.delete(state);
         unsubscribe();
         state.watches.closeAll();
+        state.views.closeAll();
+        state.searches.cancelAll();
         syncWatchTimer();
+        syncViewTimer();
         await state.chat.leaveAll();
       },
     };

@@ -21,7 +21,8 @@ await Promise.all([
     format: 'esm',
     // Self-contained bundles (ws included): the CLI runs from a copy with only the addon
     // beside it. ws's optional native accelerators stay out; it works without them.
-    external: ['electron', 'bufferutil', 'utf-8-validate'],
+    // playwright-core: only bench:hex drives a browser, from the checkout's node_modules.
+    external: ['electron', 'bufferutil', 'utf-8-validate', 'playwright-core'],
     // ws is CommonJS and requires Node built-ins; an ESM bundle needs a real `require` for that.
     banner: { js: "import { createRequire as __shmscopeRequire } from 'node:module'; const require = __shmscopeRequire(import.meta.url);" },
   }),

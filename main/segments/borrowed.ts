@@ -91,14 +91,27 @@ export function openBorrowedSysv(shm: ShmFacts, holders: readonly Holder[]): Seg
   return null;
 }
 
+/** Chunk size of find(): one buffer, reused, so a search allocates once. */
+const FIND_CHUNK = 1 << 20;
+
 /** A Segment over a descriptor: pread/pwrite bounded by `size` (never past it, never overflowing). */
 export function fdSegment(ref: string, kind: Segment['kind'], fd: number, size: number, writable: boolean): Segment {
   let closed = false;
-  const check = (offset: number, length: number, what: string): void => {
-    if (closed) throw new ShmscopeError(ref, `${what} after close`, 'ECLOSED');
+  const check = (operation: string, offset: number, length: number): void => {
+    if (closed) throw new ShmscopeError(ref, `${operation} after close`, 'ECLOSED');
     // The same bounds as the native mappings: against the kernel's size, never overflowing.
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset > size || length > size - offset) {
-      throw Object.assign(new RangeError(`${ref}: ${what} of ${length} bytes at offset ${offset} is outside the segment (${size} bytes)`), { code: 'ERR_OUT_OF_RANGE', subject: ref });
+      throw Object.assign(new RangeError(`${ref}: ${operation} of ${length} bytes at offset ${offset} is outside the segment (${size} bytes)`), { code: 'ERR_OUT_OF_RANGE', subject: ref });
+    }
+  };
+  const readInto = (out: Buffer, offset: number, length: number): void => {
+    let done = 0;
+    while (done < length) {
+      const n = readSync(fd, out, done, length - done, offset + done);
+      if (n === 0) {
+        throw new ShmscopeError(ref, `read of ${length} bytes at offset ${offset} failed: the segment's file ends at byte ${offset + done}, it is shorter than its ${size} bytes`, 'ETRUNCATED');
+      }
+      done += n;
     }
   };
   return {
@@ -107,21 +120,29 @@ export function fdSegment(ref: string, kind: Segment['kind'], fd: number, size: 
     size,
     writable,
     read(offset, length) {
-      check(offset, length, 'read');
+      check('read', offset, length);
       const out = Buffer.alloc(length);
-      let done = 0;
-      while (done < length) {
-        const n = readSync(fd, out, done, length - done, offset + done);
-        if (n === 0) {
-          throw new ShmscopeError(ref, `read of ${length} bytes at offset ${offset} failed: the segment's file ends at byte ${offset + done}, it is shorter than its ${size} bytes`, 'ETRUNCATED');
-        }
-        done += n;
-      }
+      readInto(out, offset, length);
       return out;
+    },
+    find(pattern, offset, length) {
+      check('find', offset, length);
+      if (pattern.length === 0) return -1;
+      // pread chunks overlapping by pattern.length - 1, into one buffer.
+      const buffer = Buffer.allocUnsafe(Math.min(length, FIND_CHUNK + pattern.length - 1));
+      const end = offset + length;
+      for (let pos = offset; end - pos >= pattern.length;) {
+        const want = Math.min(end - pos, buffer.length);
+        readInto(buffer, pos, want);
+        const hit = buffer.subarray(0, want).indexOf(pattern);
+        if (hit !== -1) return pos + hit;
+        pos += want - (pattern.length - 1);
+      }
+      return -1;
     },
     write(offset, data) {
       if (!writable) throw new ShmscopeError(ref, 'opened read-only (through another process\'s mapping)', 'EACCES');
-      check(offset, data.length, 'write');
+      check('write', offset, data.length);
       let done = 0;
       while (done < data.length) done += writeSync(fd, data, done, data.length - done, offset + done);
     },

@@ -18,6 +18,8 @@ export interface Segment {
   readonly size: number;
   readonly writable: boolean;
   read(offset: number, length: number): Buffer;
+  /** Where `pattern` first lies wholly inside [offset, offset+length), or -1, without copying the range out. */
+  find(pattern: Uint8Array, offset: number, length: number): number;
   write(offset: number, data: Uint8Array): void;
   close(): void;
 }
@@ -59,6 +61,7 @@ function wrap(ref: string, kind: Segment['kind'], mapping: NativeMapping, writab
     writable,
     get size() { return mapping.size; },
     read: (offset, length) => mapping.read(offset, length),
+    find: (pattern, offset, length) => mapping.find(pattern, offset, length),
     write: (offset, data) => mapping.write(offset, data),
     close: () => mapping.close(),
   };

@@ -5,11 +5,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "bounds.h"
+#include "find.h"
 #include "os_error.h"
 
 // Why reads and writes use pread/pwrite instead of the mapping: anyone who can open
@@ -133,6 +136,7 @@ class PosixSegment : public Napi::ObjectWrap<PosixSegment> {
     return DefineClass(env, "PosixSegment",
                        {InstanceMethod<&PosixSegment::Read>("read"),
                         InstanceMethod<&PosixSegment::Write>("write"),
+                        InstanceMethod<&PosixSegment::Find>("find"),
                         InstanceMethod<&PosixSegment::Stat>("stat"),
                         InstanceMethod<&PosixSegment::Truncate>("truncate"),
                         InstanceMethod<&PosixSegment::Close>("close"),
@@ -242,17 +246,47 @@ class PosixSegment : public Napi::ObjectWrap<PosixSegment> {
     CheckRange(env, subject_, "read", offset, length, size_);
     // A fresh (not external) buffer, filled straight from the descriptor.
     Napi::Buffer<uint8_t> buffer = Napi::Buffer<uint8_t>::New(env, length);
+    ReadFully(env, "read", buffer.Data(), offset, length);
+    return buffer;
+  }
+
+  // pread until `length` bytes are in; a short file means someone truncated it.
+  void ReadFully(Napi::Env env, const char* operation, uint8_t* out, uint64_t offset, uint64_t length) {
     uint64_t done = 0;
     while (done < length) {
-      const ssize_t n = pread(fd_.get(), buffer.Data() + done, length - done, static_cast<off_t>(offset + done));
+      const ssize_t n = pread(fd_.get(), out + done, length - done, static_cast<off_t>(offset + done));
       if (n < 0) {
         if (errno == EINTR) continue;
         ThrowOsError(env, errno, subject_, "pread");
       }
-      if (n == 0) ThrowTruncated(env, "read", offset, length);  // end of file before our size: it shrank
+      if (n == 0) ThrowTruncated(env, operation, offset, length);  // end of file before our size: it shrank
       done += static_cast<uint64_t>(n);
     }
-    return buffer;
+  }
+
+  // find(pattern, offset, length): first match lying wholly inside [offset, offset + length), or -1.
+  // memmem over pread chunks in one reused buffer (not the mapping: a truncated object would
+  // fault there), overlapping by the pattern's length - 1 so no match is cut in two.
+  Napi::Value Find(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    RequireOpen(env);
+    Napi::Uint8Array pattern = BytesArg(env, info[0], subject_);
+    const uint64_t offset = ToIndex(env, info[1], subject_, "offset");
+    const uint64_t length = ToIndex(env, info[2], subject_, "length");
+    CheckRange(env, subject_, "find", offset, length, size_);
+    const size_t patternLength = pattern.ByteLength();
+    if (patternLength == 0 || patternLength > length) return FoundAt(env, offset, -1);
+    constexpr uint64_t kChunk = 1 << 20;
+    std::vector<uint8_t> buffer(kChunk + patternLength - 1);
+    const uint64_t end = offset + length;
+    for (uint64_t pos = offset; end - pos >= patternLength;) {
+      const uint64_t want = std::min<uint64_t>(end - pos, buffer.size());
+      ReadFully(env, "find", buffer.data(), pos, want);
+      const int64_t hit = FindIn(buffer.data(), want, pattern.Data(), patternLength);
+      if (hit >= 0) return FoundAt(env, pos, hit);
+      pos += want - (patternLength - 1);
+    }
+    return FoundAt(env, offset, -1);
   }
 
   Napi::Value Write(const Napi::CallbackInfo& info) {

@@ -1,8 +1,11 @@
 #include "sysv_segment.h"
 
 #include <sys/ipc.h>
+#include <sys/mman.h>
 #include <sys/shm.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdint>
@@ -11,6 +14,7 @@
 #include <string>
 
 #include "bounds.h"
+#include "find.h"
 #include "os_error.h"
 
 namespace shmscope {
@@ -145,6 +149,7 @@ class SysvAttachment : public Napi::ObjectWrap<SysvAttachment> {
     return DefineClass(env, "SysvAttachment",
                        {InstanceMethod<&SysvAttachment::Read>("read"),
                         InstanceMethod<&SysvAttachment::Write>("write"),
+                        InstanceMethod<&SysvAttachment::Find>("find"),
                         InstanceMethod<&SysvAttachment::Close>("close"),
                         InstanceAccessor<&SysvAttachment::Size>("size"),
                         InstanceAccessor<&SysvAttachment::ReadOnly>("readOnly"),
@@ -178,6 +183,32 @@ class SysvAttachment : public Napi::ObjectWrap<SysvAttachment> {
     CheckRange(env, subject_, "read", offset, length, size_);
     // Other processes may write meanwhile; the copy is a snapshot, validated by callers.
     return Napi::Buffer<uint8_t>::Copy(env, mapping_.data() + offset, length);
+  }
+
+  // find(pattern, offset, length): first match lying wholly inside [offset, offset + length), or -1.
+  // memmem over the attachment itself: nothing is copied.
+  Napi::Value Find(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    RequireOpen(env);
+    Napi::Uint8Array pattern = BytesArg(env, info[0], subject_);
+    const uint64_t offset = ToIndex(env, info[1], subject_, "offset");
+    const uint64_t length = ToIndex(env, info[2], subject_, "length");
+    CheckRange(env, subject_, "find", offset, length, size_);
+    Prefault(offset, length);
+    return FoundAt(env, offset, FindIn(mapping_.data() + offset, length, pattern.Data(), pattern.ByteLength()));
+  }
+
+  // A fresh attachment has no page tables yet: one fault per 4 KiB page costs more than the
+  // search itself. MADV_POPULATE_READ (Linux 5.14) maps the range in one call; where the kernel
+  // lacks it, memmem just faults as it goes.
+  void Prefault(uint64_t offset, uint64_t length) {
+    const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+    const uint64_t start = offset - offset % page;
+    const uint64_t end = std::min(size_, offset + length);
+    if (end <= start) return;
+#ifdef MADV_POPULATE_READ
+    madvise(mapping_.data() + start, end - start, MADV_POPULATE_READ);
+#endif
   }
 
   Napi::Value Write(const Napi::CallbackInfo& info) {

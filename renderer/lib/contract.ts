@@ -2,10 +2,10 @@
 // so components never reach into preload/ or main/ on their own.
 export type {
   AppInfo, Attacher, Bytes, BytesChanged, ChatMessage, ChatRoomOwner, ChatSession, CreateRequest, Created, Limits,
-  MenuAction, Participant, PosixRow, ScanResult, SegmentRow, ShmscopeApi, SysvIdentity, SysvRow, UnreadableProcess, Watch,
+  MenuAction, Participant, PosixRow, ScanResult, SearchProgress, SegmentRow, ShmscopeApi, SysvIdentity, SysvRow, UnreadableProcess, ViewChanged, Watch,
   SemaphoreList, SemaphoreRow,
 } from '../../common/contract';
-export { MAX_CHAT_TEXT, MAX_RANGE } from '../../common/contract';
+export { MAX_CHAT_TEXT, MAX_RANGE, MAX_VIEW } from '../../common/contract';
 
 /** The message and errno-style code of a failed call, for display ("No such file or directory (ENOENT)"). */
 export interface ShownError {

@@ -1,7 +1,25 @@
 // Text helpers for the hex view: cell formatting and parsing what the user types
 // (offsets, hex patterns). Pure, so tested without a DOM.
 
-export const BYTES_PER_ROW = 16;
+/** Bytes a row shows: the wider choice when the grid has the room. */
+export const ROW_WIDTHS = [32, 16] as const;
+
+/** A row's width in characters of the grid's font, as HexView's styles lay it out: padding,
+ *  offset, gap, n two-digit cells 0.6ch apart with 0.8ch more after every 8th, gap, a 1ch
+ *  padded ASCII column of n characters, padding. */
+export function rowWidthCh(bytes: number, digits: number): number {
+  return 0.5 + digits + 1.5 + (bytes * 2 + (bytes - 1) * 0.6 + (bytes / 8) * 0.8) + 1.5 + 1 + bytes + 0.5;
+}
+
+/** 32 bytes a row when they fit in `widthPx` (with room for a scrollbar), else 16. Unknown
+ *  sizes (no layout yet) give 16. */
+export function bytesPerRowFor(widthPx: number, charPx: number, digits: number): number {
+  const scrollbar = 16;
+  for (const bytes of ROW_WIDTHS) {
+    if (charPx > 0 && rowWidthCh(bytes, digits) * charPx + scrollbar <= widthPx) return bytes;
+  }
+  return 16;
+}
 
 const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 

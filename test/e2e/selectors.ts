@@ -38,6 +38,11 @@ export const sel = {
   asciiCell: (offset: number): string => `${tid('ascii-cell')}[data-offset="${offset}"]`,
   hexError: tid('hex-error'),
   hexWritable: tid('hex-writable'),
+  hexGotoInput: tid('hex-goto-input'),
+  hexSearchInput: tid('hex-search-input'),
+  hexSearchStatus: tid('hex-search-status'),
+  hexHint: tid('hex-hint'),
+  hexCursor: `${tid('hex-cell')}.cursor`,
 
   createDialog: tid('create-dialog'),
   createKindPosix: tid('create-kind-posix'),

@@ -5,7 +5,7 @@
 // whose message names the method and the first bad argument, and stays short.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ContractError, isMethodName, MAX_CHAT_TEXT, MAX_RANGE, methodNames, validateArgs, type MethodName } from '../../common/contract';
+import { ContractError, isMethodName, MAX_CHAT_TEXT, MAX_PATTERN, MAX_RANGE, MAX_VIEW, methodNames, validateArgs, type MethodName } from '../../common/contract';
 
 const RUNS = 3000;
 const MAX_SAFE = 2 ** 53 - 1;
@@ -64,6 +64,9 @@ const oracle = {
   id: isString(1, 64),
   options: (v: unknown) => v === undefined || v === null || isRecord({}, { history: isBool, trustOwner: isBool })(v),
   text: isString(1, MAX_CHAT_TEXT),
+  bool: isBool,
+  viewLength: isInt(0, MAX_VIEW),
+  pattern: (v: unknown) => v instanceof Uint8Array && v.length <= MAX_PATTERN,
 } satisfies Record<string, Check>;
 type Kind = keyof typeof oracle;
 
@@ -77,6 +80,13 @@ const signatures: Record<MethodName, [name: string, kind: Kind][]> = {
   removeSegment: [['ref', 'ref']],
   watchRange: [['ref', 'ref'], ['offset', 'offset'], ['length', 'length']],
   unwatch: [['watchId', 'id']],
+  viewRange: [['ref', 'ref'], ['offset', 'offset'], ['length', 'viewLength']],
+  viewMove: [['viewId', 'id'], ['offset', 'offset'], ['length', 'viewLength']],
+  viewWritable: [['viewId', 'id'], ['writable', 'bool']],
+  viewWrite: [['viewId', 'id'], ['offset', 'offset'], ['data', 'data']],
+  viewClose: [['viewId', 'id']],
+  searchSegment: [['searchId', 'id'], ['ref', 'ref'], ['pattern', 'pattern'], ['from', 'offset']],
+  searchCancel: [['searchId', 'id']],
   chatJoin: [['room', 'room'], ['nick', 'nick'], ['options', 'options']],
   chatSend: [['sessionId', 'id'], ['text', 'text']],
   chatHistory: [['sessionId', 'id']],
@@ -149,6 +159,9 @@ const arbitraries: Record<Kind, fc.Arbitrary<unknown>> = {
   id: fc.oneof(spicyString(70), fc.uuid()),
   options: fc.oneof(fc.constant(undefined), someRecord({ history: fc.boolean() })),
   text: fc.oneof(spicyString(60), fc.constant('x'.repeat(MAX_CHAT_TEXT)), fc.constant('x'.repeat(MAX_CHAT_TEXT + 1))),
+  bool: fc.boolean(),
+  viewLength: anyInt(MAX_VIEW),
+  pattern: fc.oneof(fc.uint8Array({ maxLength: 16 }), fc.constant(new Uint8Array(MAX_PATTERN)), fc.constant(new Uint8Array(MAX_PATTERN + 1))),
 };
 
 /** One call: mostly plausible arguments (some junk), sometimes too few or too many. */

@@ -159,10 +159,11 @@ describe('App over a fake contract', () => {
     expect(qa('[data-testid="attacher-row"]').map((r) => r.dataset['pid'])).toEqual(['10']);
     expect(q('[data-testid="attachers-unreadable"]')!.textContent).toContain('2 processes could not be read');
 
-    // Double click opens the hex view, which reads the visible bytes through readRange.
+    // Double click opens the hex view, which opens one live view of the visible bytes.
     q('[data-ref="posix:demo"]')!.dispatchEvent(new MouseEvent('dblclick', { bubbles: true }));
     await settle();
-    expect(fake.calls.some(([m, a]) => m === 'readRange' && a[0] === 'posix:demo' && a[1] === 0)).toBe(true);
+    expect(fake.calls.filter(([m]) => m === 'viewRange').map(([, a]) => a.slice(0, 2))).toEqual([['posix:demo', 0]]);
+    expect(fake.calls.filter(([m]) => m === 'readRange' || m === 'watchRange')).toEqual([]);
     expect(q('[data-testid="hex-cell"][data-offset="17"]')!.textContent).toBe('11');
   });
 

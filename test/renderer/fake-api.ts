@@ -12,13 +12,17 @@ export interface FakeApi {
   memory: Map<string, Uint8Array>;
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
   listenerCount(event: EventName): number;
+  /** Open views by id (viewRange … viewClose). */
+  views: Map<string, { ref: string; offset: number; length: number; writable: boolean }>;
+  /** Another process writes: memory changes and every open view over it gets viewChanged. */
+  touch(ref: string, offset: number, bytes: number[]): void;
   /** Makes the next call of `method` reject with this error (message + code). */
   failNext(method: string, message: string, code: string): void;
 }
 
 export function createFakeApi(initial: SegmentRow[] = []): FakeApi {
   const listeners: Listeners = {
-    segmentsChanged: new Set(), bytesChanged: new Set(), chatMessage: new Set(), chatMissed: new Set(), chatPresence: new Set(), menu: new Set(),
+    segmentsChanged: new Set(), bytesChanged: new Set(), viewChanged: new Set(), searchProgress: new Set(), chatMessage: new Set(), chatMissed: new Set(), chatPresence: new Set(), menu: new Set(),
   };
   const calls: [string, unknown[]][] = [];
   const segments = [...initial];
@@ -26,6 +30,13 @@ export function createFakeApi(initial: SegmentRow[] = []): FakeApi {
   const failures = new Map<string, { message: string; code: string }>();
   let nextSession = 1;
   let nextWatch = 1;
+  let nextView = 1;
+  const views: FakeApi['views'] = new Map();
+  const viewOf = (viewId: string): { ref: string; offset: number; length: number; writable: boolean } => {
+    const view = views.get(viewId);
+    if (!view) throw Object.assign(new Error(`view ${viewId}: no such view`), { code: 'ENOENT' });
+    return view;
+  };
 
   const scan = (): ScanResult => ({ segments: [...segments], unreadableProcesses: 0, unreadable: [], scannedProcesses: 1 });
   const bytesOf = (ref: string): Uint8Array => {
@@ -86,6 +97,34 @@ export function createFakeApi(initial: SegmentRow[] = []): FakeApi {
       return { ref, offset, size: m.length, data: m.slice(offset, offset + length), watchId: `w${nextWatch++}` };
     }),
     unwatch: (watchId) => call('unwatch', [watchId], () => null),
+    viewRange: (ref, offset, length) => call('viewRange', [ref, offset, length], () => {
+      const m = bytesOf(ref);
+      const viewId = `v${nextView++}`;
+      views.set(viewId, { ref, offset, length, writable: false });
+      return { ref, offset, size: m.length, data: m.slice(offset, offset + length), viewId };
+    }),
+    viewMove: (viewId, offset, length) => call('viewMove', [viewId, offset, length], () => {
+      const view = viewOf(viewId);
+      Object.assign(view, { offset, length });
+      const m = bytesOf(view.ref);
+      return { ref: view.ref, offset, size: m.length, data: m.slice(offset, offset + length), viewId };
+    }),
+    viewWritable: (viewId, writable) => call('viewWritable', [viewId, writable], () => { viewOf(viewId).writable = writable; return null; }),
+    viewWrite: (viewId, offset, data) => call('viewWrite', [viewId, offset, data], () => {
+      const view = viewOf(viewId);
+      if (!view.writable) throw Object.assign(new Error(`${view.ref}: this view is read-only`), { code: 'EACCES' });
+      bytesOf(view.ref).set(data, offset);
+      return { ref: view.ref, offset, written: data.length };
+    }),
+    viewClose: (viewId) => call('viewClose', [viewId], () => { viewOf(viewId); views.delete(viewId); return null; }),
+    searchSegment: (searchId, ref, pattern, from) => call('searchSegment', [searchId, ref, pattern, from], () => {
+      const m = bytesOf(ref);
+      const at = (i: number): boolean => pattern.every((b, j) => m[i + j] === b);
+      const starts = [...Array(Math.max(0, m.length - pattern.length + 1)).keys()];
+      const hit = starts.find((i) => i >= from && at(i)) ?? starts.find((i) => i < from && at(i)) ?? -1;
+      return { ref, offset: hit };
+    }),
+    searchCancel: (searchId) => call('searchCancel', [searchId], () => null),
     chatJoin: (room, nick) => call('chatJoin', [room, nick], (): ChatSession => ({
       sessionId: `s${nextSession++}`, room, nick, pid: me.pid, slot: me.slot,
       history: [{ seq: 0, pid: 1, slot: 1, nick: 'old', text: 'from before', time: 0 }],
@@ -97,6 +136,8 @@ export function createFakeApi(initial: SegmentRow[] = []): FakeApi {
     chatLeave: (sessionId) => call('chatLeave', [sessionId], () => null),
     onSegmentsChanged: on('segmentsChanged'),
     onBytesChanged: on('bytesChanged'),
+    onViewChanged: on('viewChanged'),
+    onSearchProgress: on('searchProgress'),
     onChatMessage: on('chatMessage'),
     onChatMissed: on('chatMissed'),
     onChatPresence: on('chatPresence'),
@@ -108,8 +149,17 @@ export function createFakeApi(initial: SegmentRow[] = []): FakeApi {
     calls,
     segments,
     memory,
+    views,
     emit(event, payload) {
       for (const cb of [...listeners[event]]) (cb as (p: typeof payload) => void)(payload);
+    },
+    touch(ref, offset, bytes) {
+      const m = bytesOf(ref);
+      m.set(bytes, offset);
+      for (const [viewId, view] of views) {
+        if (view.ref !== ref) continue;
+        for (const cb of [...listeners.viewChanged]) cb({ viewId, ref, offset: view.offset, size: m.length, data: m.slice(view.offset, view.offset + view.length) });
+      }
     },
     listenerCount: (event) => listeners[event].size,
     failNext(method, message, code) { failures.set(method, { message, code }); },

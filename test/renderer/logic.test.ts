@@ -1,10 +1,9 @@
-// Pure renderer logic: hex parsing, virtual scroll geometry, chunked search, table marks, chat reducer.
+// Pure renderer logic: hex parsing, virtual scroll geometry, row width, table marks, chat reducer.
 import { describe, expect, test } from 'vitest';
 import { addMessage, addMissed, joinedRoom, setPresence } from '../../renderer/lib/chat';
 import type { ChatMessage } from '../../renderer/lib/contract';
 import { posixRow, sysvRow } from './fixtures';
-import { formatSize, offsetDigits, parseHexPattern, parseOffset, selectionAsText } from '../../renderer/lib/hex';
-import { searchSegment, SearchCancelled, indexOfBytes } from '../../renderer/lib/search';
+import { bytesPerRowFor, formatSize, offsetDigits, parseHexPattern, parseOffset, rowWidthCh, selectionAsText } from '../../renderer/lib/hex';
 import { COLUMNS, matchesFilter, mergeScan, expireMarks, sortRows } from '../../renderer/lib/segments';
 import { placementFor, scrollTopFor, spacerHeight, isScaled, revealRow, type Geometry } from '../../renderer/lib/virtual';
 
@@ -63,36 +62,16 @@ describe('virtual geometry', () => {
   });
 });
 
-describe('chunked search', () => {
-  const data = new Uint8Array(10_000);
-  data.set([1, 2, 3, 4], 4094); // straddles a 4096-byte chunk boundary
-  data.set([1, 2, 3, 4], 50);
-  const reads: [number, number][] = [];
-  const read = async (offset: number, length: number): Promise<Uint8Array> => {
-    reads.push([offset, length]);
-    return data.slice(offset, offset + length);
-  };
-  const pattern = Uint8Array.from([1, 2, 3, 4]);
-  test('indexOfBytes', () => {
-    expect(indexOfBytes(data, pattern)).toBe(50);
-    expect(indexOfBytes(data, pattern, 51)).toBe(4094);
-    expect(indexOfBytes(data, Uint8Array.from([9]))).toBe(-1);
-  });
-  test('finds a match across a chunk boundary, never reads more than chunk + overlap', async () => {
-    reads.length = 0;
-    expect(await searchSegment(read, data.length, pattern, { from: 51, chunkSize: 4096 })).toBe(4094);
-    expect(reads.every(([, n]) => n <= 4096 + 3)).toBe(true);
-  });
-  test('wraps around to find an earlier match, reports progress', async () => {
-    const progress: number[] = [];
-    expect(await searchSegment(read, data.length, pattern, { from: 4095, chunkSize: 4096, onProgress: (d) => progress.push(d) })).toBe(50);
-    expect(progress.length).toBeGreaterThan(0);
-    expect(await searchSegment(read, data.length, Uint8Array.from([7, 7]), { from: 0, chunkSize: 4096 })).toBe(-1);
-  });
-  test('cancels', async () => {
-    const controller = new AbortController();
-    controller.abort();
-    await expect(searchSegment(read, data.length, pattern, { from: 0, signal: controller.signal })).rejects.toBeInstanceOf(SearchCancelled);
+describe('row width', () => {
+  test('32 bytes a row when they fit the width, else 16; 16 before layout', () => {
+    const digits = 8;
+    const ch = 8;
+    const wide = rowWidthCh(32, digits) * ch + 16;
+    expect(bytesPerRowFor(wide, ch, digits)).toBe(32);
+    expect(bytesPerRowFor(wide - 1, ch, digits)).toBe(16);
+    expect(bytesPerRowFor(300, ch, digits)).toBe(16);
+    expect(bytesPerRowFor(10_000, 0, digits)).toBe(16);
+    expect(rowWidthCh(32, 12)).toBeGreaterThan(rowWidthCh(32, 8));
   });
 });
 
