@@ -70,7 +70,7 @@ export class ChatRoom extends EventEmitter<ChatRoomEvents> {
     if (Buffer.byteLength(options.nick, 'utf8') > MAX_NICK_BYTES) {
       // The same error the addon's join() gives, thrown before anything exists.
       const subject = `room:${name}`;
-      throw Object.assign(new RangeError(`${subject}: nick must be at most ${MAX_NICK_BYTES} bytes of UTF-8`), { code: 'ERR_OUT_OF_RANGE', subject });
+      throw Object.assign(new RangeError(`${subject}: nick must be at most ${MAX_NICK_BYTES} bytes of UTF-8`), { code: 'ERANGE', subject });
     }
     const trustOwner = options.trustOwner ?? false;
     const existing = roomShmid(name);

@@ -91,7 +91,7 @@ function borrowedSegment(ref: string, fd: number, size: number): Segment {
       if (closed) throw new ShmscopeError(ref, 'read after close', 'ECLOSED');
       // The same bounds as the native mappings: against the kernel's size, never overflowing.
       if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset > size || length > size - offset) {
-        throw Object.assign(new RangeError(`${ref}: read of ${length} bytes at offset ${offset} is outside the segment (${size} bytes)`), { code: 'ERR_OUT_OF_RANGE', subject: ref });
+        throw Object.assign(new RangeError(`${ref}: read of ${length} bytes at offset ${offset} is outside the segment (${size} bytes)`), { code: 'ERANGE', subject: ref });
       }
       const out = Buffer.alloc(length);
       let done = 0;

@@ -33,8 +33,6 @@ function openSession(invocation: Invocation, room: string | undefined): ChatSess
 }
 
 export const chat: Command = {
-  name: 'chat',
-  summary: 'chat through a shared memory room (or the textbook key-1234 layout)',
   help: `Usage: shmscope chat ROOM [--nick NAME]
        shmscope chat ROOM --send TEXT
        shmscope chat ROOM --listen [--history] [--count N] [--timeout SECONDS] [--json]

@@ -5,8 +5,6 @@ import { UsageError, type Command } from '../command';
 import { flag, listOption, parseByteCount, stringOption } from '../values';
 
 export const serve: Command = {
-  name: 'serve',
-  summary: 'the app\'s UI in your browser (local web mode, 127.0.0.1 only)',
   help: `Usage: shmscope serve [--port N] [--read-only] [--allow-user NAME]...
 
 Serves the shmscope UI and its API on 127.0.0.1 only, behind a random token

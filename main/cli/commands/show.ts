@@ -3,20 +3,12 @@ import { native } from '../../native';
 import { ShmscopeError } from '../../errors';
 import { safeJson, visible } from '../../format/terminal';
 import { scanSegments, type Attacher, type Mapping, type ScanResult, type SegmentRow } from '../../scan';
-import { formatRef, parseRef, type SegmentRef } from '../../segments';
-import { attachmentSummary, unreadableNote } from '../attachments';
+import { formatRef, parseRef } from '../../segments';
+import { attachmentSummary, formatTime, humanSize, rowMatchesRef, statusText, symbolicPerms } from '../../../common/columns';
+import { unreadableNote } from '../attachments';
 import type { Command } from '../command';
 import { flag, segmentRefArgument } from '../values';
-import { formatTime, humanSize, plural, renderTable, type Column } from '../table';
-import { segmentStatus } from './ls';
-
-function matches(row: SegmentRow, ref: SegmentRef): boolean {
-  switch (ref.kind) {
-    case 'sysv': return row.kind === 'sysv' && row.id === ref.id;
-    case 'key': return row.kind === 'sysv' && row.keyNumber === ref.key;
-    case 'posix': return row.kind === 'posix' && row.deleted !== true && `/${row.name}` === ref.name; // a deleted object has no name any more
-  }
-}
+import { renderTable, type Column } from '../table';
 
 /** The scanner's row for one reference, or an ENOENT error naming it. */
 export function findSegment(refText: string, scan: ScanResult = scanSegments()): SegmentRow {
@@ -28,8 +20,8 @@ export function findSegment(refText: string, scan: ScanResult = scanSegments()):
     return deleted;
   }
   const ref = parseRef(refText);
-  const row = segments.find((candidate) => matches(candidate, ref));
-  if (row === undefined) throw new ShmscopeError(formatRef(ref), 'no such segment', 'ENOENT');
+  const row = segments.find((candidate) => rowMatchesRef(candidate, ref));
+  if (row === undefined) throw new ShmscopeError(formatRef(ref), ref.kind === 'key' && ref.room !== undefined ? 'no such room' : 'no such segment', 'ENOENT');
   return row;
 }
 
@@ -67,7 +59,7 @@ function fields(row: SegmentRow): [string, string][] {
       ? ([['key', row.key], ['id', String(row.id)]] as [string, string][])
       : ([['name', row.name]] as [string, string][])),
     ['size', `${row.size} bytes (${humanSize(row.size)})`],
-    ['perms', row.perms],
+    ['perms', row.perms === '?' ? '?' : `${symbolicPerms(row.mode)} (${row.perms})`],
     ['owner', `${row.owner} (uid ${row.uid})`],
     ['group', `${row.group} (gid ${row.gid})`],
     ['attached', attachmentSummary(row)],
@@ -85,7 +77,7 @@ function fields(row: SegmentRow): [string, string][] {
     ['changed at', formatTime(row.ctime)],
     ['resident', `${row.rss} bytes`],
     ['swapped', `${row.swap} bytes`],
-    ['status', segmentStatus(row) || 'ok'],
+    ['status', statusText(row) || 'ok'],
   ];
 }
 
@@ -105,8 +97,6 @@ function mappingLines(row: SegmentRow): MappingLine[] {
 }
 
 export const show: Command = {
-  name: 'show',
-  summary: 'every field of one segment, with the processes that map it',
   help: `Usage: shmscope show REF [--json]
 
 REF is sysv:ID, key:0xHEX (or decimal), posix:NAME or room:NAME. For a chat
