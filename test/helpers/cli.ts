@@ -17,7 +17,9 @@ export interface CliResult {
 }
 
 export function shmscope(args: string[], options: { input?: string } = {}): CliResult {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', input: options.input ?? '', timeout: 60_000 });
+  // maxBuffer: `ls --json` passes spawnSync's 1 MiB default when other runs (bench:scan) hold
+  // thousands of segments, and spawnSync then kills the child with SIGTERM.
+  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', input: options.input ?? '', timeout: 60_000, maxBuffer: 1 << 28 });
   return { pid: result.pid ?? 0, status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

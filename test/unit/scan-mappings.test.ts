@@ -83,7 +83,7 @@ describe('a process that maps one segment twice, read-only and read-write', () =
     expectBothMappings(listed.segments.find((r) => r.ref === `posix:${name}`), child.pid, posix);
     const table = shmscope(['ls']).stdout.split('\n');
     for (const ref of [` ${id} `, ` ${name} `]) {
-      expect(table.find((line) => line.includes(ref))).toMatch(new RegExp(`2 attachments in 1 process: python3\\[${child.pid}\\]x2$`));
+      expect(table.find((line) => line.includes(ref))).toMatch(new RegExp(`2 attachments in 1 process: python3\\[${child.pid}\\]x2\\(ro\\+rw\\)$`));
     }
   });
 

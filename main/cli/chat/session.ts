@@ -35,10 +35,11 @@ export interface ChatSession {
 
 const ROOM_HELP = '-- /who: who is here   /history: what the room still holds   /quit: leave --';
 
-export function roomSession(room: string, nick: string, history: boolean, trustOwner: boolean): ChatSession {
+/** quiet: a one-shot (--send, --listen), whose join and leave others do not announce. */
+export function roomSession(room: string, nick: string, history: boolean, trustOwner: boolean, quiet = false): ChatSession {
   let chat: ChatRoom;
   try {
-    chat = ChatRoom.join(room, { nick, history, echo: false, trustOwner });
+    chat = ChatRoom.join(room, { nick, history, echo: false, trustOwner, quiet });
   } catch (error) {
     if (error instanceof UntrustedRoomError) throw new UntrustedRoomError(error.room, error.owner, ' — pass --trust-owner to join anyway');
     throw error;

@@ -23,14 +23,15 @@ A range past the end prints what there is, as hexdump -C -s N -n N does.
 `,
   options: { offset: { type: 'string' }, length: { type: 'string' } },
   async run(invocation, output) {
-    const segment = openSegment(parseRef(segmentRefArgument(invocation)), { holders: sysvHolders });
+    const ref = parseRef(segmentRefArgument(invocation));
+    const offsetText = stringOption(invocation, 'offset');
+    const lengthText = stringOption(invocation, 'length');
+    // Like hexdump -C -s/-n: a range past the end prints what there is (possibly nothing), and a
+    // skip that leaves nothing to print still ends with the offset where the bytes end.
+    const requestedOffset = offsetText === undefined ? 0 : parseByteCount('offset', offsetText);
+    const requestedLength = lengthText === undefined ? Number.POSITIVE_INFINITY : parseByteCount('length', lengthText);
+    const segment = openSegment(ref, { holders: sysvHolders });
     try {
-      const offsetText = stringOption(invocation, 'offset');
-      const lengthText = stringOption(invocation, 'length');
-      // Like hexdump -C -s/-n: a range past the end prints what there is (possibly nothing), and a
-      // skip that leaves nothing to print still ends with the offset where the bytes end.
-      const requestedOffset = offsetText === undefined ? 0 : parseByteCount('offset', offsetText);
-      const requestedLength = lengthText === undefined ? Number.POSITIVE_INFINITY : parseByteCount('length', lengthText);
       const offset = Math.min(requestedOffset, segment.size);
       const length = Math.min(requestedLength, segment.size - offset);
       if (length === 0) {
