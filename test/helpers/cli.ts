@@ -1,6 +1,6 @@
 // Runs the built `shmscope` command as a user would (needs `npm run build`, which `npm test` does first).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +32,8 @@ export const NOBODY = 65534;
 export function shmscopeAsNobody(args: string[]): CliResult {
   const dir = mkdtempSync(join(tmpdir(), 'shmscope-nobody-'));
   try {
-    for (const file of ['out/main/cli.js', 'out/main/maps-worker.js', 'native/build/Release/shmscope.node']) {
+    const chunks = readdirSync(join(root, 'out/main')).filter((f) => f.startsWith('cli-chunk-') && f.endsWith('.js')).map((f) => `out/main/${f}`);
+    for (const file of ['out/main/cli.js', ...chunks, 'out/main/maps-worker.js', 'native/build/Release/shmscope.node']) {
       mkdirSync(join(dir, dirname(file)), { recursive: true });
       copyFileSync(join(root, file), join(dir, file));
     }
