@@ -41,7 +41,7 @@ export function shmscopeAsNobody(args: string[]): CliResult {
     const result = spawnSync(
       'setpriv',
       ['--reuid', String(NOBODY), '--regid', String(NOBODY), '--clear-groups', process.execPath, join(dir, 'out/main/cli.js'), ...args],
-      { encoding: 'utf8', timeout: 60_000 },
+      { encoding: 'utf8', timeout: 60_000, maxBuffer: 1 << 28 },
     );
     return { pid: result.pid ?? 0, status: result.status, stdout: result.stdout, stderr: result.stderr };
   } finally {
