@@ -23,6 +23,8 @@ export interface ChatSession {
   intro(): string;
   /** The commands it takes, for an unknown one. */
   readonly help: string;
+  /** Whether /who and /history apply (a room has presence and a ring; the textbook layout has neither). */
+  readonly roomCommands: boolean;
   send(text: string): Promise<void>;
   /** Whether sending this text ends the conversation (classic: "end"), so the prompt leaves after it. */
   ends(text: string): boolean;
@@ -47,6 +49,7 @@ export function roomSession(room: string, nick: string, history: boolean, trustO
   return {
     intro: () => `-- joined room ${room} as ${nick}\n${ownerLine(chat.owner)}\n${ROOM_HELP}\n${whoLines(chat.participants())}`,
     help: ROOM_HELP,
+    roomCommands: true,
     send: async (text) => { chat.send(text); },
     ends: () => false,
     listen(handlers) {
@@ -73,6 +76,7 @@ export function classicSession(key: number, role: 'reader' | 'writer'): ChatSess
   return {
     intro: () => intro,
     help,
+    roomCommands: false,
     send: (text) => channel.send(text, { signal: stop.signal }),
     ends: (text) => isClassicEnd(text),
     listen(handlers) {
