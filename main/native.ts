@@ -228,6 +228,13 @@ export interface NativeAddon {
   channelDescribeBytes(bytes: Uint8Array, segmentSize: number): ChannelBytesDescription | null;
   /** Bytes of the channel header: enough for the room's name. */
   CHANNEL_HEADER_BYTES: number;
+  /** Reads a file (statOnly: stats it) on a thread of its own, waiting at most timeoutMs: null when
+   *  it did not answer (the thread stays parked in the kernel). OS errors carry code and path. */
+  readBounded(path: string, timeoutMs: number, statOnly?: false): Buffer | null;
+  readBounded(path: string, timeoutMs: number, statOnly: true): { size: number; mode: number; uid: number; gid: number; mtimeMs: number } | null;
+  /** Reads the files in order on one thread of its own, each read waited for at most timeoutMs: a
+   *  Buffer or an errno code per file, the list cut short at a read that did not answer. */
+  readBoundedBatch(paths: string[], timeoutMs: number): (Buffer | string)[];
   /** The name and nick limits the C++ enforces, in UTF-8 bytes (common/limits.ts mirrors them). */
   LIMITS: { roomNameBytes: number; nickBytes: number; posixNameBytes: number };
   /** Header plus the largest presence table: enough for the participants too. */

@@ -3,6 +3,7 @@
 // from the user and the OS (a segment's name, a room's), so they are printed through `visible`.
 import { parseArgs } from 'node:util';
 import { errorCode } from '../errors';
+import { walkMode } from '../scan/walk-mode';
 import { visible } from '../format/terminal';
 import { version } from '../../package.json';
 import { UsageError, type Command, type Invocation, type Output } from './command';
@@ -81,6 +82,9 @@ export async function runCli(argv: string[], output: Output): Promise<number> {
     output.err(`shmscope: unknown command "${visible(name)}" (run "shmscope --help" for the list)\n`);
     return EXIT_USAGE;
   }
+  // A one-shot scans once: walking /proc on this thread (reads bounded by the addon) is cheaper than
+  // starting the walker thread; `serve` scans every second and keeps the worker (walk-mode.ts).
+  walkMode.inline = entry.longRunning !== true;
   const command = { name: entry.name, ...(await entry.load()) };
   try {
     const invocation = parse(command, rest);

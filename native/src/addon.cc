@@ -3,6 +3,7 @@
 
 #include <climits>
 
+#include "bounded_read.h"
 #include "channel_binding.h"
 #include "channel_format.h"
 #include "posix_segment.h"
@@ -28,6 +29,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitPosix(env, exports);
   InitChannel(env, exports);
   InitProcessExit(env, exports);
+  InitBoundedRead(env, exports);
   return exports;
 }
 

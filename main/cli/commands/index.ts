@@ -7,6 +7,8 @@ export interface CommandEntry {
   name: string;
   /** One line for the command list. */
   summary: string;
+  /** Runs until stopped (serve): scans often, so the /proc walk gets its worker thread. */
+  longRunning?: true;
   load(): Promise<Command>;
 }
 
@@ -19,5 +21,5 @@ export const commands: CommandEntry[] = [
   { name: 'rm', summary: 'remove a segment (IPC_RMID or shm_unlink)', load: async () => (await import('./rm')).rm },
   { name: 'limits', summary: 'system-wide shared memory limits and current use (like lsipc -g)', load: async () => (await import('./limits')).limits },
   { name: 'chat', summary: 'chat through a shared memory room (or the textbook key-1234 layout)', load: async () => (await import('./chat')).chat },
-  { name: 'serve', summary: 'the app\'s UI in your browser (local web mode, 127.0.0.1 only)', load: async () => (await import('./serve')).serve },
+  { name: 'serve', summary: 'the app\'s UI in your browser (local web mode, 127.0.0.1 only)', longRunning: true, load: async () => (await import('./serve')).serve },
 ];
