@@ -5,7 +5,6 @@ import type { Configuration } from 'electron-builder';
 
 /** esbuild entry points, ESM for Node and Electron main: out/<name>.js. */
 export const nodeEntries: Record<string, string> = {
-  'main/cli': 'main/cli.ts',
   'bench/scan': 'bench/scan.ts',
   'bench/chat': 'bench/chat.ts',
   'bench/hex': 'bench/hex.ts',
@@ -14,6 +13,12 @@ export const nodeEntries: Record<string, string> = {
   'main/maps-worker': 'main/scan/maps-worker.ts',
   'bench/maps-worker': 'main/scan/maps-worker.ts',
 };
+
+/** The CLI, split: out/main/cli.js loads each command's code (out/main/cli-chunk-*.js) only when
+ *  that command runs, with the Node built-ins it imports, so `shmscope ls` never loads the web
+ *  server, WebSocket or chat code (start-up: bench/scan.ts). Chunks sit beside cli.js because
+ *  the scanner finds its worker (maps-worker.js) and the addon relative to its own file. */
+export const cliEntry = { name: 'main/cli', source: 'main/cli.ts', chunks: 'main/cli-chunk-[hash]' };
 
 /** The sandboxed preload: ONE CommonJS file with everything inlined: out/<name>.cjs. */
 export const preloadEntries: Record<string, string> = { 'preload/index': 'preload/index.ts' };
@@ -37,6 +42,7 @@ export const builder: Configuration = {
     'package.json',
     'out/main/electron.js',
     'out/main/cli.js',
+    'out/main/cli-chunk-*.js',
     'out/main/maps-worker.js',
     'out/preload/index.cjs',
     'out/renderer/**',

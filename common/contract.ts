@@ -29,7 +29,8 @@
 //   the socket is closed at once with code 1013 and the reason as text.
 import type { Attacher, FdHolder, KernelNumber, Limits, Mapping, MemfdRow, PosixRow, ScanResult as ScannerResult, SegmentRow as ScannerRow, SharedAnonRow, SysvRow, UnreadableProcess } from './scan-types';
 import type { PosixSemaphoreRow, SemaphoreList, SemaphoreRow, SysvSemaphoreRow } from './scan-types';
-import { bool, bytes, ContractError, int, literal, object, optional, str, union, type Validator } from './validate';
+import { NICK_MAX_BYTES, POSIX_NAME_MAX_BYTES, ROOM_NAME_MAX_BYTES } from './limits';
+import { bool, bytes, ContractError, int, literal, object, optional, str, union, utf8str, type Validator } from './validate';
 
 export { ContractError };
 
@@ -196,7 +197,7 @@ export interface SearchProgress {
 // ── argument validators ─────────────────────────────────────────────────────────────────────
 
 // A POSIX name is up to 255 bytes, and escaped (\xHH) up to 4 characters a byte: posix:/ + 1020.
-const MAX_POSIX_NAME_TEXT = 1 + 4 * 255;
+const MAX_POSIX_NAME_TEXT = 1 + 4 * POSIX_NAME_MAX_BYTES;
 // memfd:, anon:, posix-deleted: (DEV:INO) and ipcns: (NSINODE:ID) name what has no name, as the scan lists it.
 const ref = str({
   min: 1, max: 'posix:'.length + MAX_POSIX_NAME_TEXT,
@@ -208,8 +209,8 @@ const length = int({ min: 0, max: MAX_RANGE });
 const viewLength = int({ min: 0, max: MAX_VIEW });
 const size = int({ min: 1, max: MAX_OFFSET });
 const mode = int({ min: 0, max: 0o777 });
-const room = str({ min: 1, max: 64, pattern: /^[A-Za-z0-9._-]+$/, hint: 'must be letters, digits, ".", "_" or "-"' });
-const nick = str({ min: 1, max: 32 });
+const room = str({ min: 1, max: ROOM_NAME_MAX_BYTES, pattern: /^[A-Za-z0-9._-]+$/, hint: 'must be letters, digits, ".", "_" or "-"' });
+const nick = utf8str({ maxBytes: NICK_MAX_BYTES });
 const sessionId = str({ min: 1, max: 64 });
 const watchId = str({ min: 1, max: 64 });
 const viewId = str({ min: 1, max: 64 });

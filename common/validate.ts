@@ -40,6 +40,18 @@ export function str(options: { min?: number; max: number; pattern?: RegExp; hint
   };
 }
 
+/** A string of 1 to `maxBytes` UTF-8 bytes (what the C++ counts), without NUL. */
+export function utf8str(options: { maxBytes: number }): Validator<string> {
+  const encoder = new TextEncoder();
+  return (value, name) => {
+    if (typeof value !== 'string') fail(name, 'must be a string', value);
+    if (value.length === 0) fail(name, 'must not be empty', value);
+    if (value.includes('\0')) fail(name, 'must not contain NUL characters', value);
+    if (encoder.encode(value).length > options.maxBytes) fail(name, `must be at most ${options.maxBytes} bytes of UTF-8`, value);
+    return value;
+  };
+}
+
 export function int(options: { min: number; max: number }): Validator<number> {
   return (value, name) => {
     if (typeof value !== 'number' || !Number.isSafeInteger(value)) fail(name, 'must be an integer', value);

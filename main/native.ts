@@ -161,6 +161,8 @@ export interface ChannelParticipant {
   nick: string;
   /** Milliseconds since the epoch. */
   joinedAt: number;
+  /** A one-shot (`chat --send`/`--listen`): listed, but its join and leave are not announced. */
+  quiet?: true;
 }
 
 /** The participant list changed (join, leave, or a dead participant reaped). */
@@ -205,7 +207,8 @@ export type ChannelBytesDescription = Omit<ChannelDescription, 'participants'> &
 export interface NativeChannel {
   readonly closed: boolean;
   /** Takes a presence slot; nick is at most 32 UTF-8 bytes. */
-  join(nick: string): { slot: number; pid: number };
+  /** quiet: a one-shot participant (presence flag kSlotQuiet), not announced on join and leave. */
+  join(nick: string, quiet?: boolean): { slot: number; pid: number };
   leave(): void;
   /** Appends a message and wakes the room; returns its seq. RangeError above info().maxText bytes. */
   send(text: string): number;
@@ -255,6 +258,15 @@ export interface NativeAddon {
   channelDescribeBytes(bytes: Uint8Array, segmentSize: number): ChannelBytesDescription | null;
   /** Bytes of the channel header: enough for the room's name. */
   CHANNEL_HEADER_BYTES: number;
+  /** Reads a file (statOnly: stats it) on a thread of its own, waiting at most timeoutMs: null when
+   *  it did not answer (the thread stays parked in the kernel). OS errors carry code and path. */
+  readBounded(path: string, timeoutMs: number, statOnly?: false): Buffer | null;
+  readBounded(path: string, timeoutMs: number, statOnly: true): { size: number; mode: number; uid: number; gid: number; mtimeMs: number } | null;
+  /** Reads the files in order on one thread of its own, each read waited for at most timeoutMs: a
+   *  Buffer or an errno code per file, the list cut short at a read that did not answer. */
+  readBoundedBatch(paths: string[], timeoutMs: number): (Buffer | string)[];
+  /** The name and nick limits the C++ enforces, in UTF-8 bytes (common/limits.ts mirrors them). */
+  LIMITS: { roomNameBytes: number; nickBytes: number; posixNameBytes: number };
   /** Header plus the largest presence table: enough for the participants too. */
   CHANNEL_DESCRIBE_BYTES: number;
   /** Hard upper bound of a message's text in bytes (rooms with small rings accept less). */

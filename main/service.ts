@@ -4,6 +4,7 @@
 // closed, socket dropped): rooms are left and segments detached.
 import { hostname, userInfo } from 'node:os';
 import pkg from '../package.json' with { type: 'json' };
+import { rowMatchesRef } from '../common/columns';
 import { ShmscopeError } from './errors';
 import { labelRooms } from './chat';
 import { scanLimits, scanSegments } from './scan';
@@ -259,15 +260,7 @@ function canonicalRef(ref: SegmentRef): string {
 }
 
 function findRow(result: ScanResult, ref: SegmentRef, text: string): SegmentRow {
-  const row = result.segments.find((r) => {
-    switch (ref.kind) {
-      case 'sysv': return r.kind === 'sysv' && r.id === ref.id;
-      case 'key': return r.kind === 'sysv' && r.keyNumber === ref.key;
-      case 'posix': return r.kind === 'posix' && r.deleted !== true && `/${r.name}` === ref.name; // a deleted object has no name any more
-      case 'mapped':
-      case 'ipcns': return r.ref === formatRef(ref); // exists only in the scan, as it spells it
-    }
-  });
+  const row = result.segments.find((r) => rowMatchesRef(r, ref));
   if (!row) throw new ShmscopeError(text, 'no such segment (removed, or never existed)', 'ENOENT');
   return row;
 }

@@ -13,7 +13,8 @@
         "src/channel_presence.cc",
         "src/channel_segment.cc",
         "src/channel_binding.cc",
-        "src/process_exit.cc"
+        "src/process_exit.cc",
+        "src/bounded_read.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": [

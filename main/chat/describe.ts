@@ -49,6 +49,8 @@ export function labelRooms<Result extends { segments: SegmentRow[] }>(result: Re
   return {
     ...result,
     segments: result.segments.map((row): LabelledRow => {
+      // Checked before native(): a listing without rooms never loads the addon (start-up).
+      if (row.kind !== 'sysv' || !isRoomKey(row.keyNumber)) return row;
       const look = lookAtRoom(row, native().CHANNEL_HEADER_BYTES);
       if (look === null) return row;
       return 'unknown' in look ? { ...row, roomUnknown: true } : { ...row, room: look.room.name };

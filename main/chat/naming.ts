@@ -5,8 +5,11 @@
 // collision is caught because the header stores the full room name (code 'EEXIST').
 
 export const ROOM_KEY_PREFIX = 0x53000000;
-export const ROOM_NAME_MAX = 64;
-const ROOM_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+import { ROOM_NAME_MAX_BYTES } from '../../common/limits';
+
+// Room names are ASCII, so characters are bytes.
+export const ROOM_NAME_MAX = ROOM_NAME_MAX_BYTES;
+const ROOM_NAME = new RegExp(`^[A-Za-z0-9._-]{1,${ROOM_NAME_MAX}}$`);
 
 /** FNV-1a, 32 bits, over the UTF-8 bytes (room names are ASCII anyway). */
 export function fnv1a32(text: string): number {

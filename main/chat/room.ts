@@ -11,6 +11,7 @@ import {
   type NativeChannel,
   native,
 } from '../native';
+import { nickProblem } from '../../common/limits';
 import { roomKey, validateRoomName } from './naming';
 import { roomOwner, UntrustedRoomError, type RoomOwner } from './owner';
 import { PresenceVerifier, type VerifiedParticipant } from './verify';
@@ -18,8 +19,6 @@ import { PresenceVerifier, type VerifiedParticipant } from './verify';
 export type { ChannelMessage, ChannelMissed, ChannelParticipant } from '../native';
 export type { RoomOwner } from './owner';
 export type { VerifiedParticipant } from './verify';
-
-const MAX_NICK_BYTES = 32;
 
 export interface ChatRoomOptions {
   /** Shown to others; at most 32 UTF-8 bytes. */
@@ -32,6 +31,9 @@ export interface ChatRoomOptions {
   echo?: boolean;
   /** Spin briefly before sleeping (only with ≥ 4 CPUs): lower latency, a little CPU per message. */
   lowLatency?: boolean;
+  /** A one-shot (chat --send / --listen): others list it but do not announce its join and leave
+   *  (the presence slot's quiet flag, docs/channel-format.md). Default false. */
+  quiet?: boolean;
   /** Create the room when it does not exist (default true). */
   create?: boolean;
   /** Permission bits of a newly created room (default 0o600; 0o660/0o666 to share). */
@@ -67,10 +69,11 @@ export class ChatRoom extends EventEmitter<ChatRoomEvents> {
     this.name = name;
     this.nick = options.nick;
     // Everything that can be checked is checked before a segment is created or attached.
-    if (Buffer.byteLength(options.nick, 'utf8') > MAX_NICK_BYTES) {
+    const nickTooLong = nickProblem(options.nick);
+    if (nickTooLong !== null) {
       // The same error the addon's join() gives, thrown before anything exists.
       const subject = `room:${name}`;
-      throw Object.assign(new RangeError(`${subject}: nick must be at most ${MAX_NICK_BYTES} bytes of UTF-8`), { code: 'ERR_OUT_OF_RANGE', subject });
+      throw Object.assign(new RangeError(`${subject}: ${nickTooLong}`), { code: 'ERANGE', subject });
     }
     const trustOwner = options.trustOwner ?? false;
     const existing = roomShmid(name);
@@ -88,7 +91,7 @@ export class ChatRoom extends EventEmitter<ChatRoomEvents> {
       this.owner = roomOwner(info.shmid);
       // Again on what was attached: the segment may have been replaced since the first look.
       if (!trustOwner) refuseUntrusted(name, this.owner);
-      const { slot, pid } = this.channel.join(options.nick);
+      const { slot, pid } = this.channel.join(options.nick, options.quiet ?? false);
       this.slot = slot;
       this.pid = pid;
       this.channel.setLowLatency(options.lowLatency ?? false);

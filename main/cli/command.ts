@@ -1,5 +1,5 @@
-// What every `shmscope <command>` is: a name, its help text, its options (as
-// node:util parseArgs takes them) and a run function. Commands are data, so the
+// What every `shmscope <command>` is: its help text, its options (as node:util parseArgs
+// takes them) and a run function. Commands are data, so the
 // dispatcher, `--help` and the command list come from one table.
 import type { ParseArgsConfig } from 'node:util';
 
@@ -17,10 +17,8 @@ export interface Output {
   err(text: string): void;
 }
 
+/** A command's module (its name and summary are in commands/index.ts, loaded without it). */
 export interface Command {
-  name: string;
-  /** One line for the command list. */
-  summary: string;
   /** The full `shmscope <name> --help` text, usage line first. */
   help: string;
   options: OptionSpec;

@@ -3,7 +3,9 @@
 // from the user and the OS (a segment's name, a room's), so they are printed through `visible`.
 import { parseArgs } from 'node:util';
 import { errorCode } from '../errors';
+import { walkMode } from '../scan/walk-mode';
 import { visible } from '../format/terminal';
+import { version } from '../../package.json';
 import { UsageError, type Command, type Invocation, type Output } from './command';
 import { commands } from './commands';
 
@@ -22,14 +24,36 @@ ${list}
 
 References: sysv:ID, key:0xHEX (or decimal), posix:NAME (leading slash optional).
 In NAME, \\\\ is a backslash and \\xHH one byte, as "shmscope ls" spells names that are not UTF-8.
-Run "shmscope <command> --help" for a command's options.
+Run "shmscope <command> --help" for a command's options, "shmscope --version" for the version.
 `;
+}
+
+/** "--offset -5" as "--offset=-5": parseArgs takes a value that starts with "-" for an option
+ *  and calls it ambiguous; given as a value, the command's own check says "must be ≥ 0". */
+function negativeValuesJoined(command: Command, argv: string[]): string[] {
+  const takesValue = (arg: string) => {
+    const long = arg.startsWith('--') ? command.options[arg.slice(2)] : undefined;
+    const short = /^-[^-]$/.test(arg) ? Object.values(command.options).find((spec) => spec.short === arg[1]) : undefined;
+    return (long ?? short)?.type === 'string';
+  };
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (next !== undefined && /^-[0-9.]/.test(next) && takesValue(arg)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
 }
 
 function parse(command: Command, argv: string[]): Invocation {
   try {
     const { values, positionals } = parseArgs({
-      args: argv,
+      args: negativeValuesJoined(command, argv),
       options: { ...command.options, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,
@@ -49,11 +73,19 @@ export async function runCli(argv: string[], output: Output): Promise<number> {
     await output.out(overview());
     return name === undefined ? EXIT_USAGE : 0;
   }
-  const command = commands.find((candidate) => candidate.name === name);
-  if (command === undefined) {
+  if (name === '--version' || name === '-V') {
+    await output.out(`shmscope ${version}\n`);
+    return 0;
+  }
+  const entry = commands.find((candidate) => candidate.name === name);
+  if (entry === undefined) {
     output.err(`shmscope: unknown command "${visible(name)}" (run "shmscope --help" for the list)\n`);
     return EXIT_USAGE;
   }
+  // A one-shot scans once: walking /proc on this thread (reads bounded by the addon) is cheaper than
+  // starting the walker thread; `serve` scans every second and keeps the worker (walk-mode.ts).
+  walkMode.inline = entry.longRunning !== true;
+  const command = { name: entry.name, ...(await entry.load()) };
   try {
     const invocation = parse(command, rest);
     if (invocation.options.help === true) {
@@ -74,7 +106,8 @@ export async function runCli(argv: string[], output: Output): Promise<number> {
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   // Errors from the addon and from our own checks already name the segment and carry the code.
-  const code = errorCode(error);
+  // Node's own out-of-range errors say ERR_OUT_OF_RANGE; shmscope has one code for it: ERANGE.
+  const code = errorCode(error) === 'ERR_OUT_OF_RANGE' ? 'ERANGE' : errorCode(error);
   if (code === undefined || error.message.includes(`(${code})`)) return error.message;
   return `${error.message} (${code})`;
 }

@@ -1,16 +1,18 @@
 // Turning option strings into numbers, with errors that name the option.
+import { parseHex } from '../../common/columns';
 import { parseUnsigned } from '../segments';
 import { UsageError, type Invocation } from './command';
 
-const SIZE_SUFFIXES: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+const SIZE_SUFFIXES: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
 
-/** "4096", "0x1000", "4K", "1M", "2G" (binary units) → bytes. */
+/** "4096", "0x1000", "4K", "1M", "2G", "1T" (binary units) → bytes. */
 export function parseByteCount(option: string, text: string): number {
-  const match = /^(0x[0-9a-f]+|[0-9]+)([kmg]?)(i?b)?$/i.exec(text.trim());
+  if (/^\s*-/.test(text)) throw new UsageError(`--${option}: must be ≥ 0, got "${text}"`);
+  const match = /^(0x[0-9a-f]+|[0-9]+)([kmgt]?)(i?b)?$/i.exec(text.trim());
   const base = match?.[1] === undefined ? undefined : parseUnsigned(match[1]);
   const multiplier = SIZE_SUFFIXES[(match?.[2] ?? '').toLowerCase()];
   if (base === undefined || multiplier === undefined || !Number.isSafeInteger(base * multiplier)) {
-    throw new UsageError(`--${option}: expected a byte count such as 4096, 0x1000, 64K or 1M, got "${text}"`);
+    throw new UsageError(`--${option}: expected a byte count such as 4096, 0x1000, 64K, 1M or 1T, got "${text}"`);
   }
   return base * multiplier;
 }
@@ -50,13 +52,11 @@ export function onePositional(invocation: Invocation, what: string): string {
   return first;
 }
 
-/** "de ad be ef", "deadbeef", "de:ad:be:ef", "0xde 0xad" → bytes. */
+/** "de ad be ef", "deadbeef", "de:ad:be:ef", "0xde 0xad" → bytes (common/columns.ts parses them). */
 export function parseHexBytes(text: string): Buffer {
-  const digits = text.replace(/0x/gi, '').replace(/[\s:,-]/g, '');
-  if (digits.length === 0 || digits.length % 2 !== 0 || !/^[0-9a-f]+$/i.test(digits)) {
-    throw new UsageError(`--hex: expected pairs of hex digits such as "de ad be ef", got "${text}"`);
-  }
-  return Buffer.from(digits, 'hex');
+  const parsed = parseHex(text);
+  if (!parsed.ok) throw new UsageError(`--hex: expected pairs of hex digits such as "de ad be ef" (${parsed.error}), got "${text}"`);
+  return Buffer.from(parsed.value);
 }
 
 /** The segment reference most commands take as their one argument. */

@@ -4,7 +4,7 @@
 
 const BYTES_PER_LINE = 16;
 
-function hexOffset(offset: number): string {
+export function hexOffset(offset: number): string {
   return offset.toString(16).padStart(8, '0');
 }
 

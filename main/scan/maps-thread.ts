@@ -11,9 +11,10 @@
 // the worker is ended and the pid is read again.
 import { existsSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { MapsScan, MapsTargets } from './maps';
+import { walkMaps, type MapsScan, type MapsTargets } from './maps';
 import { CURRENT_PID, DONE, PROGRESS, READING, SLOTS, type WalkRequest } from './maps-worker';
-import { exitNow } from '../native';
+import { walkMode } from './walk-mode';
+import { exitNow, native } from '../native';
 
 /** How long one process's maps may take before it counts as not answering. */
 export const PROCESS_TIMEOUT_MS = 500;
@@ -54,7 +55,7 @@ let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', (code) => { if (parked.length > 0 || ending.size > 0) exitNow(code); });
+  process.on('exit', (code) => { if (parked.length > 0 || ending.size > 0 || inlineTimeouts > 0) exitNow(code); });
 }
 
 /** Ends the parked workers whose read came back (they run JavaScript again, so terminate works). */
@@ -72,7 +73,39 @@ function releaseUnstuck(): void {
 
 /** Starts the worker now, so that its start-up overlaps the caller's other reads. */
 export function prepareMapsWalker(): void {
-  walker ??= startWalker();
+  if (!walkMode.inline) walker ??= startWalker();
+}
+
+/** Reads that did not answer in a walk on this thread (walk-mode.ts); their threads stay parked. */
+let inlineTimeouts = 0;
+
+/** walkMaps() on this thread, each read that can hang done by a thread of the addon's and waited
+ *  for PROCESS_TIMEOUT_MS; past MAX_PARKED stuck reads nothing more is read and the scan fails
+ *  (ETIMEDOUT), as with workers. The count only grows: this mode is for one scan per process. */
+function scanInline(targets: MapsTargets, options: BoundedScanOptions): MapsScan {
+  const tooMany = () => inlineTimeouts > MAX_PARKED;
+  const timedOut = (): null => {
+    inlineTimeouts++;
+    installExitHook();
+    return null;
+  };
+  const scan = walkMaps(targets, {
+    skip: new Set(),
+    mapsPaths: new Map(options.mapsPaths ?? []),
+    beforeRead() {},
+    afterRead() {},
+    readMany(paths) {
+      if (tooMany()) return [];  // each remaining process: a timeout, at once
+      const read = native().readBoundedBatch(paths, PROCESS_TIMEOUT_MS);
+      if (read.length < paths.length) timedOut();
+      return read;
+    },
+    stat: (path) => (tooMany() ? null : native().readBounded(path, PROCESS_TIMEOUT_MS, true) ?? timedOut()),
+  });
+  if (tooMany()) {
+    throw Object.assign(new Error(`/proc/PID/maps of ${inlineTimeouts} processes do not answer: not scanning until some of them do`), { code: 'ETIMEDOUT' });
+  }
+  return scan;
 }
 
 let mayBlock = true;
@@ -103,6 +136,7 @@ export interface BoundedScanOptions {
 
 /** walkMaps() on the worker, each process's read bounded by PROCESS_TIMEOUT_MS. */
 export function scanMapsBounded(targets: MapsTargets, options: BoundedScanOptions = {}): MapsScan {
+  if (walkMode.inline) return scanInline(targets, options);
   releaseUnstuck();
   for (;;) {
     if (parked.length > MAX_PARKED) {

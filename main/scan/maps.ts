@@ -222,6 +222,12 @@ export interface WalkHooks {
   skip: ReadonlySet<number>;
   /** Test seam: read this file instead of /proc/PID/maps for these pids (a FIFO stands for a read that blocks). */
   mapsPaths?: ReadonlyMap<number, string>;
+  /** Reads files that can hang, in order, each bounded (walk-mode.ts): a Buffer or an errno code
+   *  per file, the list cut short at the one that did not answer in time. Without it, reads block
+   *  this thread (the worker's). */
+  readMany?(paths: string[]): (Buffer | string)[];
+  /** stat() of a /proc/PID/map_files entry, bounded like read; null when it did not answer. */
+  stat?(path: string): DeletedStat | null;
 }
 
 /** "0x7f0000001000" → "7f0000001000" as /proc/PID/map_files names it (%lx, no padding). */
@@ -230,9 +236,11 @@ function mapFilesName(range: Range): string {
 }
 
 /** Size, mode and owner of an unlinked object, through the mapping's /proc/PID/map_files entry (needs CAP_SYS_ADMIN). */
-function statDeleted(pid: number, range: Range): DeletedStat | null {
+function statDeleted(pid: number, range: Range, hooks: WalkHooks): DeletedStat | null {
   try {
-    const st = statSync(`/proc/${pid}/map_files/${mapFilesName(range)}`);
+    const path = `/proc/${pid}/map_files/${mapFilesName(range)}`;
+    const st = hooks.stat === undefined ? statSync(path) : hooks.stat(path);
+    if (st === null) return null;  // did not answer in time: size and owner from the mappings instead
     return { size: st.size, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtimeMs: st.mtimeMs };
   } catch {
     return null;
@@ -244,11 +252,14 @@ function statUnstated(pid: number, objects: ReadonlyArray<readonly [string, read
   for (const [key, ranges] of objects) {
     if (stats.has(key)) continue;
     hooks.beforeRead(pid); // map_files takes the same lock as maps
-    const st = statDeleted(pid, ranges[0]!);
+    const st = statDeleted(pid, ranges[0]!, hooks);
     hooks.afterRead();
     if (st !== null) stats.set(key, st);
   }
 }
+
+/** How many processes' maps one readMany call reads ahead (bounds the memory held at once). */
+const READ_AHEAD = 64;
 
 /** Reads /proc/PID/maps of every process once. Runs on the maps worker thread (see maps-thread.ts). */
 export function walkMaps(targets: MapsTargets, hooks: WalkHooks): MapsScan {
@@ -257,19 +268,35 @@ export function walkMaps(targets: MapsTargets, hooks: WalkHooks): MapsScan {
   ownIpcNamespace ??= ipcNamespace('self');
   let foreignSeen = false;
   const firstAnon = new Map<string, number>(); // anon key → pid of its first mapper, -1 once shared
-  for (const entry of readdirSync('/proc')) {
-    const c = entry.charCodeAt(0);
-    if (c < 48 || c > 57) continue;
+  const entries = readdirSync('/proc').filter((entry) => entry.charCodeAt(0) >= 48 && entry.charCodeAt(0) <= 57);
+  const mapsPath = (entry: string) => hooks.mapsPaths?.get(Number(entry)) ?? `/proc/${entry}/maps`;
+  // With readMany: the maps of the next BATCH processes, read ahead in one call; null: no answer.
+  const ahead = new Map<string, Buffer | string | null>();
+  const readMaps = (index: number): Buffer | null => {
+    const entry = entries[index]!;
+    if (hooks.readMany === undefined) return readShared(mapsPath(entry));
+    if (!ahead.has(entry)) {
+      const batch = entries.slice(index, index + READ_AHEAD).filter((e) => !hooks.skip.has(Number(e)));
+      const read = hooks.readMany(batch.map(mapsPath));
+      read.forEach((value, k) => ahead.set(batch[k]!, value));
+      if (read.length < batch.length) ahead.set(batch[read.length]!, null);
+    }
+    const value = ahead.get(entry) ?? null;
+    ahead.delete(entry);
+    if (typeof value === 'string') throw Object.assign(new Error(`${mapsPath(entry)}: ${value}`), { code: value });
+    return value;
+  };
+  for (const [index, entry] of entries.entries()) {
     const pid = Number(entry);
     if (hooks.skip.has(pid)) {
       result.unreadableProcesses++;
       result.unreadable.push({ pid, command: commOf(pid), reason: 'timeout' });
       continue;
     }
-    let maps: Buffer;
+    let maps: Buffer | null;
     try {
       hooks.beforeRead(pid);
-      maps = readShared(hooks.mapsPaths?.get(pid) ?? `/proc/${entry}/maps`);
+      maps = readMaps(index);
     } catch (err) {
       hooks.afterRead();
       const code = errnoCode(err);
@@ -279,6 +306,11 @@ export function walkMaps(targets: MapsTargets, hooks: WalkHooks): MapsScan {
       continue;
     }
     hooks.afterRead();
+    if (maps === null) {
+      result.unreadableProcesses++;
+      result.unreadable.push({ pid, command: commOf(pid), reason: 'timeout' });
+      continue;
+    }
     result.scannedProcesses++;
     let found = matchMaps(pid, maps, targets, posixDevs);
     const kinds = matchKinds(maps); // before any other read: `maps` is a shared buffer

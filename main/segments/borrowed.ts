@@ -101,7 +101,7 @@ export function fdSegment(ref: string, kind: Segment['kind'], fd: number, size: 
     if (closed) throw new ShmscopeError(ref, `${operation} after close`, 'ECLOSED');
     // The same bounds as the native mappings: against the kernel's size, never overflowing.
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset > size || length > size - offset) {
-      throw Object.assign(new RangeError(`${ref}: ${operation} of ${length} bytes at offset ${offset} is outside the segment (${size} bytes)`), { code: 'ERR_OUT_OF_RANGE', subject: ref });
+      throw Object.assign(new RangeError(`${ref}: ${operation} of ${length} bytes at offset ${offset} is outside the segment (${size} bytes)`), { code: 'ERANGE', subject: ref });
     }
   };
   const readInto = (out: Buffer, offset: number, length: number): void => {

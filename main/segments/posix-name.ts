@@ -7,8 +7,10 @@
 //   - everything else (valid UTF-8, printable ASCII) is written as itself.
 // So `posix:bad\xff` names the 4 bytes "bad" + 0xff, and `posix:a\\b` the 3 bytes "a\b".
 
+import { POSIX_NAME_MAX_BYTES } from '../../common/limits';
+
 /** The longest name shm_open takes: NAME_MAX bytes, not counting the leading '/'. */
-export const MAX_POSIX_NAME_BYTES = 255;
+export const MAX_POSIX_NAME_BYTES = POSIX_NAME_MAX_BYTES;
 
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
 

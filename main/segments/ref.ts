@@ -8,7 +8,8 @@ import { escapePosixName, MAX_POSIX_NAME_BYTES, unescapePosixName } from './posi
 
 export type SegmentRef =
   | { kind: 'sysv'; id: number }
-  | { kind: 'key'; key: number }
+  /** room: the room a room:NAME reference named, so messages name it as the user did. */
+  | { kind: 'key'; key: number; room?: string }
   /** name: "/" + the canonical escaped spelling of the name's bytes (posix-name.ts), as listed;
    *  posixNameBytes(name) gives the bytes that shm_open takes. */
   | { kind: 'posix'; name: string }
@@ -37,7 +38,7 @@ export function parseUnsigned(text: string): number | undefined {
 /** A POSIX object name (escaped spelling, with or without the leading slash) validated like
  *  shm_open wants it, as "/" + its canonical escaped spelling. */
 export function normalizePosixName(name: string): string {
-  const subject = `posix:${name}`;
+  const subject = `posix:${name.startsWith('/') ? name.slice(1) : name}`;  // refs are spelled one way
   const bytes = unescapePosixName(name.startsWith('/') ? name.slice(1) : name);
   if (!Buffer.isBuffer(bytes)) throw new ShmscopeError(subject, bytes.problem, 'EINVAL');
   const bare = bytes.toString('latin1');  // byte-for-byte, only for the checks below
@@ -79,7 +80,7 @@ export function parseRef(text: string): SegmentRef {
     case 'room': {
       const problem = roomNameProblem(value);
       if (problem !== null) throw badRef(text, problem);
-      return { kind: 'key', key: roomKey(value) };
+      return { kind: 'key', key: roomKey(value), room: value };
     }
     case 'memfd':
     case 'anon':
@@ -104,7 +105,7 @@ export function parseRef(text: string): SegmentRef {
 export function formatRef(ref: SegmentRef): string {
   switch (ref.kind) {
     case 'sysv': return `sysv:${ref.id}`;
-    case 'key': return `key:${formatKey(ref.key)}`;
+    case 'key': return ref.room !== undefined ? `room:${ref.room}` : `key:${formatKey(ref.key)}`;
     case 'posix': return `posix:${ref.name.slice(1)}`;
     case 'mapped': return `${ref.scheme}:${ref.dev}:${ref.ino}`;
     case 'ipcns': return `ipcns:${ref.ns}:${ref.id}`;

@@ -1,6 +1,6 @@
 // Opening, creating and removing segments by reference. Inspection opens read-only
 // unless the caller asks to write, as the design requires.
-import { ShmscopeError } from '../errors';
+import { errorCode, ShmscopeError } from '../errors';
 import { native, type NativeMapping } from '../native';
 import type { CreateRequest, Created, SysvIdentity } from '../../common/contract';
 import { borrowingDenied, openBorrowedSysv, type Holder } from './borrowed';
@@ -32,9 +32,16 @@ export interface OpenOptions {
   holders?: (shmid: number) => readonly Holder[];
 }
 
-/** The shmid behind a sysv: or key: reference (key: asks shmget without IPC_CREAT). */
+/** The shmid behind a sysv: or key: reference (key: asks shmget without IPC_CREAT). A room:
+ *  reference that finds nothing says "room:NAME: no such room", not the key it hashes to. */
 export function resolveSysvId(ref: Extract<SegmentRef, { kind: 'sysv' | 'key' }>): number {
-  return ref.kind === 'sysv' ? ref.id : native().sysvGet(ref.key, { create: false, exclusive: false, mode: 0, size: 0 });
+  if (ref.kind === 'sysv') return ref.id;
+  try {
+    return native().sysvGet(ref.key, { create: false, exclusive: false, mode: 0, size: 0 });
+  } catch (error) {
+    if (ref.room !== undefined && errorCode(error) === 'ENOENT') throw new ShmscopeError(formatRef(ref), 'no such room', 'ENOENT');
+    throw error;
+  }
 }
 
 export function openSegment(ref: SegmentRef, options: OpenOptions = {}): Segment {
@@ -84,8 +91,25 @@ export function createSegment(request: CreateRequest): Created {
     return { ref };
   }
   const key = sysvKey(request.identity);
-  const shmid = native().sysvGet(key, { create: true, exclusive: request.exclusive, mode: request.mode, size: request.size });
-  return { ref: `sysv:${shmid}`, key: formatKey(key) };
+  try {
+    const shmid = native().sysvGet(key, { create: true, exclusive: request.exclusive, mode: request.mode, size: request.size });
+    return { ref: `sysv:${shmid}`, key: formatKey(key) };
+  } catch (error) {
+    throw errorCode(error) === 'EINVAL' && key !== 0 ? tooSmall(key, request.size) ?? error : error;
+  }
+}
+
+/** shmget's EINVAL for an existing key means the segment is smaller than asked (or, rarely, the
+ *  size is beyond SHMMAX): say which, with the sizes, instead of "Invalid argument". */
+function tooSmall(key: number, wanted: number): ShmscopeError | null {
+  try {
+    const existing = native().sysvStat(native().sysvGet(key, { create: false, exclusive: false, mode: 0, size: 0 })).size;
+    if (existing >= wanted) return null;
+    return new ShmscopeError(`key:${formatKey(key)}`,
+      `exists already with ${existing} bytes, smaller than the ${wanted} asked for: ask for at most ${existing} bytes, or remove it first`, 'EINVAL');
+  } catch {
+    return null;  // no such key either: the size itself is the problem, as shmget said
+  }
 }
 
 function sysvKey(identity: SysvIdentity): number {

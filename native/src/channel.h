@@ -95,6 +95,7 @@ struct Participant {
   uint32_t pid = 0;
   uint64_t joinedMs = 0;
   std::string nick;
+  bool quiet = false;  // kSlotQuiet: a one-shot participant, not announced
 };
 
 enum class Fault { kNone, kStallAfterClaim, kStallBeforeHeader };
@@ -116,7 +117,7 @@ class Channel {
   uint8_t* base() const { return base_; }
 
   // Presence. Join returns the slot; throws ECHANNEL "room full" when none is free.
-  uint32_t Join(std::string_view nick);
+  uint32_t Join(std::string_view nick, bool quiet = false);
   void Leave();
   bool joined() const { return slot_ != kNoSlot; }
   uint32_t slot() const { return slot_; }

@@ -38,6 +38,7 @@ Napi::Object ParticipantToJs(Napi::Env env, const chan::Participant& p) {
   o.Set("pid", p.pid);
   o.Set("nick", Napi::String::New(env, p.nick));
   o.Set("joinedAt", static_cast<double>(p.joinedMs));
+  if (p.quiet) o.Set("quiet", true);
   return o;
 }
 
@@ -292,7 +293,8 @@ class ChannelWrap : public Napi::ObjectWrap<ChannelWrap> {
     chan::Channel& ch = Core(env);
     if (!info[0].IsString()) throw Napi::TypeError::New(env, "join: nick must be a string");
     try {
-      const uint32_t slot = ch.Join(info[0].As<Napi::String>().Utf8Value());
+      const bool quiet = info.Length() > 1 && info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value();
+      const uint32_t slot = ch.Join(info[0].As<Napi::String>().Utf8Value(), quiet);
       Napi::Object o = Napi::Object::New(env);
       o.Set("slot", slot);
       o.Set("pid", Napi::Number::New(env, getpid()));

@@ -50,6 +50,8 @@ inline constexpr size_t kSlotOwner = 0;      // u64 owner word (see MakeOwner)
 inline constexpr size_t kSlotStartTime = 8;  // u64 /proc/PID/stat field 22 of the owner
 inline constexpr size_t kSlotJoinedMs = 16;  // u64
 inline constexpr size_t kSlotNickLength = 24;// u8
+inline constexpr size_t kSlotFlags = 25;     // u8: kSlotQuiet
+inline constexpr uint8_t kSlotQuiet = 1;      // a one-shot (send/listen): not announced on join and leave
 inline constexpr size_t kSlotNick = 32;      // char[32]
 inline constexpr uint32_t kSlotFree = 0, kSlotJoining = 1, kSlotActive = 2;
 

@@ -47,7 +47,7 @@ bool ProcessAlive(uint32_t pid, uint64_t startTime) {
   return startTime == 0 || now == 0 || now == startTime;
 }
 
-uint32_t Channel::Join(std::string_view nick) {
+uint32_t Channel::Join(std::string_view nick, bool quiet) {
   if (!writable_) throw ChannelError("EACCES", "channel is attached read-only");
   if (slot_ != kNoSlot) throw ChannelError("EALREADY", "already joined this room");
   if (nick.size() > kMaxNick) throw ChannelError("ERANGE", "nick must be at most 32 bytes of UTF-8");
@@ -62,6 +62,7 @@ uint32_t Channel::Join(std::string_view nick) {
       At64(s - base_ + kSlotStartTime).store(startTime_, std::memory_order_relaxed);
       At64(s - base_ + kSlotJoinedMs).store(NowMs(), std::memory_order_relaxed);
       s[kSlotNickLength] = static_cast<uint8_t>(nick.size());
+      s[kSlotFlags] = quiet ? kSlotQuiet : 0;
       std::memcpy(s + kSlotNick, nick.data(), nick.size());
       slotOwner_ = MakeOwner(pid_, epoch, kSlotActive);
       owner.store(slotOwner_, std::memory_order_release);
@@ -101,6 +102,7 @@ std::vector<Participant> Channel::Participants(bool reap) {
     const uint64_t startTime = At64(s - base_ + kSlotStartTime).load(std::memory_order_relaxed);
     p.joinedMs = At64(s - base_ + kSlotJoinedMs).load(std::memory_order_relaxed);
     uint8_t nickLength = __atomic_load_n(s + kSlotNickLength, __ATOMIC_RELAXED);
+    p.quiet = (__atomic_load_n(s + kSlotFlags, __ATOMIC_RELAXED) & kSlotQuiet) != 0;
     if (nickLength > kMaxNick) nickLength = kMaxNick;  // scribbled: clamp, never overrun the slot
     p.nick.resize(nickLength);
     for (size_t k = 0; k < nickLength; ++k) p.nick[k] = static_cast<char>(__atomic_load_n(s + kSlotNick + k, __ATOMIC_RELAXED));

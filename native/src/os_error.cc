@@ -26,7 +26,7 @@ void ThrowOsError(Napi::Env env, int err, const std::string& subject,
 
 void ThrowRangeError(Napi::Env env, const std::string& subject, const std::string& message) {
   Napi::RangeError error = Napi::RangeError::New(env, subject + ": " + message);
-  error.Set("code", "ERR_OUT_OF_RANGE");
+  error.Set("code", "ERANGE");  // one code for out-of-range everywhere (JS uses it too)
   error.Set("subject", subject);
   throw error;
 }

@@ -1,5 +1,6 @@
 // Text helpers for the hex view: cell formatting and parsing what the user types
 // (offsets, hex patterns). Pure, so tested without a DOM.
+import { humanSize, parseHex, type Parsed } from '../../common/columns';
 
 /** Bytes a row shows: the wider choice when the grid has the room. */
 export const ROW_WIDTHS = [32, 16] as const;
@@ -47,7 +48,7 @@ export function toHex(bytes: Uint8Array, separator = ' '): string {
   return out;
 }
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+export type { Parsed };
 
 const SUFFIX: Readonly<Record<string, number>> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
 
@@ -70,16 +71,8 @@ export function parseOffset(text: string, size: number, current = 0): Parsed<num
   return { ok: true, value };
 }
 
-/** "de ad be ef", "deadbeef", "0xde,0xad", "DE-AD": pairs of hex digits, separators ignored. */
-export function parseHexPattern(text: string): Parsed<Uint8Array> {
-  const cleaned = text.replace(/0x/gi, '').replace(/[\s,:;-]/g, '');
-  if (cleaned.length === 0) return { ok: false, error: 'type some hex bytes, e.g. de ad be ef' };
-  if (!/^[0-9a-f]*$/i.test(cleaned)) return { ok: false, error: 'hex bytes use only 0-9 and a-f' };
-  if (cleaned.length % 2 !== 0) return { ok: false, error: 'an odd number of hex digits: each byte takes two' };
-  const out = new Uint8Array(cleaned.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(cleaned.slice(i * 2, i * 2 + 2), 16);
-  return { ok: true, value: out };
-}
+/** Hex bytes as typed in the search box: common/columns.ts parses them for the CLI too. */
+export const parseHexPattern = parseHex;
 
 export function parseTextPattern(text: string): Parsed<Uint8Array> {
   if (text.length === 0) return { ok: false, error: 'type some text to search for' };
@@ -97,12 +90,7 @@ export function selectionAsText(bytes: Uint8Array): string {
   return out;
 }
 
+/** "4 KiB": the size text the CLI prints as "4K" (common/columns.ts). */
 export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let value = bytes;
-  let unit = -1;
-  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++; }
-  const text = value >= 100 || Number.isInteger(value) ? value.toFixed(0) : value.toFixed(1);
-  return `${text} ${units[unit]}`;
+  return humanSize(bytes, 'long');
 }

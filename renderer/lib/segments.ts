@@ -1,8 +1,11 @@
 // The segments table as data: one list of column definitions (like util-linux lsipc's column
 // table), and the bookkeeping that marks rows which appeared, vanished or changed attach
 // count between two scans. Pure, so tested without a DOM.
+import { columnById as commonColumn, statusText } from '../../common/columns';
 import type { SegmentRow } from './contract';
 import { formatSize } from './hex';
+
+export { statusText };
 
 export type SortValue = string | number | null;
 
@@ -41,11 +44,6 @@ export function kindLabel(row: SegmentRow): string {
   }
 }
 
-export function statusText(row: SegmentRow): string {
-  if (row.kind !== 'sysv') return row.deleted === true ? 'deleted' : '';
-  return [row.dest ? 'dest' : '', row.locked ? 'locked' : '', row.ipcns === undefined ? '' : `ipcns:${row.ipcns}`].filter(Boolean).join(' ');
-}
-
 /** The key (SysV), /name (POSIX), name (memfd) or nothing (shared anonymous memory). */
 function keyOrName(r: SegmentRow): string {
   switch (r.kind) {
@@ -56,10 +54,20 @@ function keyOrName(r: SegmentRow): string {
   }
 }
 
+/** A column of the one column table (common/columns.ts, shared with `shmscope ls`), by its id;
+ *  `overrides` for what only the app shows differently (its kind and name cells). */
+function fromTable(id: string, overrides: Partial<Column> = {}): Column {
+  const column = commonColumn(id)!;
+  return {
+    id: id.toLowerCase(), label: column.label, title: column.description, align: column.align,
+    value: column.sortValue, text: (row) => column.text(row, { bytes: false }), ...overrides,
+  };
+}
+
 export const COLUMNS: readonly Column[] = [
-  { id: 'kind', label: 'Kind', title: 'SysV, POSIX, memfd, shared anonymous memory, or a shmscope chat room', align: 'left', value: kindLabel, text: kindLabel },
-  {
-    id: 'name', label: 'Key / name', title: 'System V key (0x00000000 is IPC_PRIVATE), POSIX object name or memfd name', align: 'left',
+  fromTable('KIND', { title: 'SysV, POSIX, memfd, shared anonymous memory, or a shmscope chat room', value: kindLabel, text: kindLabel }),
+  fromTable('NAME', {
+    label: 'Key / name', title: 'System V key (0x00000000 is IPC_PRIVATE), POSIX object name or memfd name',
     value: (r) => chatRoomOf(r) ?? (r.kind === 'sysv' ? r.key : r.name),
     text: (r) => {
       const base = keyOrName(r);
@@ -68,13 +76,13 @@ export const COLUMNS: readonly Column[] = [
       if (room === undefined) return r.roomUnknown ? `room? (${base})` : base;
       return `${room} (${base})`;
     },
-  },
-  { id: 'id', label: 'ID', title: 'System V shmid', align: 'right', numeric: true, value: (r) => r.id, text: (r) => (r.id === null ? '' : String(r.id)) },
-  { id: 'size', label: 'Size', title: 'Size in bytes', align: 'right', numeric: true, value: (r) => r.size, text: (r) => formatSize(r.size) },
-  { id: 'perms', label: 'Perms', title: 'Permission bits (octal on hover)', align: 'left', value: (r) => r.perms, text: (r) => symbolicMode(r.mode), hint: (r) => `${r.perms} (octal)` },
-  { id: 'owner', label: 'Owner', title: 'Owning user', align: 'left', value: (r) => r.owner, text: (r) => r.owner },
-  { id: 'nattch', label: 'Attached', title: 'Number of attached processes', align: 'right', numeric: true, value: (r) => r.nattch, text: (r) => String(r.nattch) },
-  { id: 'status', label: 'Status', title: 'dest: marked for removal; locked: SHM_LOCK; deleted: unlinked while still mapped; ipcns: another IPC namespace', align: 'left', value: statusText, text: statusText },
+  }),
+  fromTable('ID', { numeric: true, text: (r) => (r.id === null ? '' : String(r.id)) }),
+  fromTable('SIZE', { numeric: true, text: (r) => formatSize(r.size) }),
+  fromTable('PERMS', { hint: (r) => `${r.perms} (octal)` }),
+  fromTable('OWNER'),
+  fromTable('NATTCH', { numeric: true }),
+  fromTable('STATUS'),
 ];
 
 export function columnById(id: string): Column | undefined {

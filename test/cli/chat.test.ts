@@ -128,7 +128,7 @@ describe('rooms in ls, show and rm', () => {
     listener.child.kill('SIGTERM');
     expect(await listener.exited).toBe(0);
     expect(ok(['rm', `room:${room}`])).toMatch(/^removed sysv:\d+\n$/);
-    expect(shmscope(['show', `room:${room}`]).stderr).toContain('no such segment (ENOENT)');
+    expect(shmscope(['show', `room:${room}`]).stderr).toContain(`room:${room}: no such room (ENOENT)`);
   });
 });
 

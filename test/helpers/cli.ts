@@ -1,6 +1,6 @@
 // Runs the built `shmscope` command as a user would (needs `npm run build`, which `npm test` does first).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,9 @@ export interface CliResult {
 }
 
 export function shmscope(args: string[], options: { input?: string } = {}): CliResult {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', input: options.input ?? '', timeout: 60_000 });
+  // maxBuffer: `ls --json` passes spawnSync's 1 MiB default when other runs (bench:scan) hold
+  // thousands of segments, and spawnSync then kills the child with SIGTERM.
+  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', input: options.input ?? '', timeout: 60_000, maxBuffer: 1 << 28 });
   return { pid: result.pid ?? 0, status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -30,7 +32,8 @@ export const NOBODY = 65534;
 export function shmscopeAsNobody(args: string[]): CliResult {
   const dir = mkdtempSync(join(tmpdir(), 'shmscope-nobody-'));
   try {
-    for (const file of ['out/main/cli.js', 'out/main/maps-worker.js', 'native/build/Release/shmscope.node']) {
+    const chunks = readdirSync(join(root, 'out/main')).filter((f) => f.startsWith('cli-chunk-') && f.endsWith('.js')).map((f) => `out/main/${f}`);
+    for (const file of ['out/main/cli.js', ...chunks, 'out/main/maps-worker.js', 'native/build/Release/shmscope.node']) {
       mkdirSync(join(dir, dirname(file)), { recursive: true });
       copyFileSync(join(root, file), join(dir, file));
     }
@@ -38,7 +41,7 @@ export function shmscopeAsNobody(args: string[]): CliResult {
     const result = spawnSync(
       'setpriv',
       ['--reuid', String(NOBODY), '--regid', String(NOBODY), '--clear-groups', process.execPath, join(dir, 'out/main/cli.js'), ...args],
-      { encoding: 'utf8', timeout: 60_000 },
+      { encoding: 'utf8', timeout: 60_000, maxBuffer: 1 << 28 },
     );
     return { pid: result.pid ?? 0, status: result.status, stdout: result.stdout, stderr: result.stderr };
   } finally {

@@ -56,8 +56,10 @@ describe('npm run dist -- --dir', () => {
       .sort();
     const renderer = files.filter((f) => f.startsWith('out/renderer/'));
     expect(renderer).toContain('out/renderer/index.html');
+    const cliChunks = files.filter((f) => /^out\/main\/cli-chunk-[^/]+\.js$/.test(f));
+    expect(cliChunks).not.toEqual([]);  // the CLI's per-command code (electron.config.ts cliEntry)
     expect(files.filter((f) => !f.startsWith('out/renderer/'))).toEqual(
-      [addonPath, 'out/main/cli.js', 'out/main/electron.js', 'out/main/maps-worker.js', 'out/preload/index.cjs', 'package.json'].sort());
+      [addonPath, 'out/main/cli.js', ...cliChunks, 'out/main/electron.js', 'out/main/maps-worker.js', 'out/preload/index.cjs', 'package.json'].sort());
     expect(files.some((f) => f.startsWith('node_modules/') || f.endsWith('.map') || f.endsWith('.ts'))).toBe(false);
   });
 

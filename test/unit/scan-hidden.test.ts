@@ -56,7 +56,7 @@ describe('a POSIX object unlinked while still mapped', () => {
     if (process.getuid!() === 0) expect(row).toMatchObject({ perms: '0640', uid: 0, owner: 'root' }); // through /proc/PID/map_files
 
     const table = shmscope(['ls']).stdout.split('\n').find((line) => line.includes(` ${name} `));
-    expect(table).toMatch(new RegExp(`\\bdeleted +python3\\[${holder.pid}\\]$`));
+    expect(table).toMatch(new RegExp(`\\bdeleted +.*\\bpython3\\[${holder.pid}\\]\\((ro|rw|ro\\+rw)\\)$`));  // ATTACHED last, with access
     const shown = shmscope(['show', row!.ref]);
     expect(shown.status, shown.stderr).toBe(0);
     expect(shown.stdout).toMatch(/^status: +deleted/m);

@@ -84,7 +84,7 @@ describe('a process that maps one segment twice, read-only and read-write', () =
     const table = shmscope(['ls']).stdout.split('\n');
     // By the columns KIND KEY ID NAME: a bare number could also be another row's pid or size.
     for (const row of [new RegExp(`^sysv +\\S+ +${id} `), new RegExp(`^posix +- +- +${name} `)]) {
-      expect(table.find((line) => row.test(line))).toMatch(new RegExp(`2 attachments in 1 process: python3\\[${child.pid}\\]x2$`));
+      expect(table.find((line) => row.test(line))).toMatch(new RegExp(`2 attachments in 1 process: python3\\[${child.pid}\\]x2\\(ro\\+rw\\)$`));
     }
   });
 

@@ -35,16 +35,18 @@ export function missedLine(missed: ChannelMissed): string {
 
 export function whoLines(participants: VerifiedParticipant[]): string {
   if (participants.length === 0) return '-- nobody is here --';
-  return participants.map((p) => `-- ${visible(p.nick)} (pid ${p.pid}, joined ${clock(p.joinedAt)})${verificationNote(p)}`).join('\n');
+  return participants.map((p) => `-- ${visible(p.nick)} (pid ${p.pid}, joined ${clock(p.joinedAt)}${p.quiet === true ? ', one-shot' : ''})${verificationNote(p)}`).join('\n');
 }
 
-/** "* alice joined" / "* bob left" lines for a presence change. */
+/** "* alice joined" / "* bob left" lines for a presence change; one-shots (quiet: `chat --send`,
+ *  `--listen`) come and go without a line. */
 export function presenceChanges(before: ChannelParticipant[], after: VerifiedParticipant[]): string[] {
   const id = (p: ChannelParticipant) => `${p.slot}:${p.pid}:${p.joinedAt}`;
   const was = new Set(before.map(id));
   const is = new Set(after.map(id));
+  const announced = (p: ChannelParticipant) => p.quiet !== true;
   return [
-    ...after.filter((p) => !was.has(id(p))).map((p) => `* ${visible(p.nick)} joined (pid ${p.pid})${verificationNote(p)}`),
-    ...before.filter((p) => !is.has(id(p))).map((p) => `* ${visible(p.nick)} left (pid ${p.pid})`),
+    ...after.filter((p) => announced(p) && !was.has(id(p))).map((p) => `* ${visible(p.nick)} joined (pid ${p.pid})${verificationNote(p)}`),
+    ...before.filter((p) => announced(p) && !is.has(id(p))).map((p) => `* ${visible(p.nick)} left (pid ${p.pid})`),
   ];
 }

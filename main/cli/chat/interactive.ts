@@ -47,8 +47,8 @@ export function interactive(session: ChatSession, prompt: string): Promise<numbe
       queue = queue.then(async () => {
         if (over) return;  // lines typed after the conversation ended go nowhere
         if (text === '/quit') { terminal.close(); return; }
-        if (text === '/who') show(whoLines(session.participants()));
-        else if (text === '/history') show(session.history().map((m) => messageLine(m)).join('\n') || '-- the ring holds no messages --');
+        if (text === '/who' && session.roomCommands) show(whoLines(session.participants()));
+        else if (text === '/history' && session.roomCommands) show(session.history().map((m) => messageLine(m)).join('\n') || '-- the ring holds no messages --');
         else if (text.startsWith('/')) show(session.help);
         else if (text === '') { if (!inputClosed) terminal.prompt(); }
         else {

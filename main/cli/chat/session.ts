@@ -23,6 +23,8 @@ export interface ChatSession {
   intro(): string;
   /** The commands it takes, for an unknown one. */
   readonly help: string;
+  /** Whether /who and /history apply (a room has presence and a ring; the textbook layout has neither). */
+  readonly roomCommands: boolean;
   send(text: string): Promise<void>;
   /** Whether sending this text ends the conversation (classic: "end"), so the prompt leaves after it. */
   ends(text: string): boolean;
@@ -35,10 +37,11 @@ export interface ChatSession {
 
 const ROOM_HELP = '-- /who: who is here   /history: what the room still holds   /quit: leave --';
 
-export function roomSession(room: string, nick: string, history: boolean, trustOwner: boolean): ChatSession {
+/** quiet: a one-shot (--send, --listen), whose join and leave others do not announce. */
+export function roomSession(room: string, nick: string, history: boolean, trustOwner: boolean, quiet = false): ChatSession {
   let chat: ChatRoom;
   try {
-    chat = ChatRoom.join(room, { nick, history, echo: false, trustOwner });
+    chat = ChatRoom.join(room, { nick, history, echo: false, trustOwner, quiet });
   } catch (error) {
     if (error instanceof UntrustedRoomError) throw new UntrustedRoomError(error.room, error.owner, ' — pass --trust-owner to join anyway');
     throw error;
@@ -46,6 +49,7 @@ export function roomSession(room: string, nick: string, history: boolean, trustO
   return {
     intro: () => `-- joined room ${room} as ${nick}\n${ownerLine(chat.owner)}\n${ROOM_HELP}\n${whoLines(chat.participants())}`,
     help: ROOM_HELP,
+    roomCommands: true,
     send: async (text) => { chat.send(text); },
     ends: () => false,
     listen(handlers) {
@@ -72,6 +76,7 @@ export function classicSession(key: number, role: 'reader' | 'writer'): ChatSess
   return {
     intro: () => intro,
     help,
+    roomCommands: false,
     send: (text) => channel.send(text, { signal: stop.signal }),
     ends: (text) => isClassicEnd(text),
     listen(handlers) {

@@ -29,12 +29,11 @@ function openSession(invocation: Invocation, room: string | undefined): ChatSess
   if (stringOption(invocation, 'key') !== undefined) throw new UsageError('--key goes with --classic');
   if (room === undefined) throw new UsageError('missing room name');
   const nick = stringOption(invocation, 'nick') ?? userInfo().username;
-  return roomSession(room, nick, flag(invocation, 'history'), flag(invocation, 'trust-owner'));
+  const oneShot = stringOption(invocation, 'send') !== undefined || flag(invocation, 'listen');
+  return roomSession(room, nick, flag(invocation, 'history'), flag(invocation, 'trust-owner'), oneShot);
 }
 
 export const chat: Command = {
-  name: 'chat',
-  summary: 'chat through a shared memory room (or the textbook key-1234 layout)',
   help: `Usage: shmscope chat ROOM [--nick NAME]
        shmscope chat ROOM --send TEXT
        shmscope chat ROOM --listen [--history] [--count N] [--timeout SECONDS] [--json]
@@ -53,6 +52,8 @@ Options:
   --nick NAME      how others see you (default: your user name)
   --send TEXT      send one message and exit
   --listen         print messages as they arrive, one per line
+                   (--send and --listen are one-shots: others list them
+                   but do not announce their join and leave)
   --history        with --listen: first replay what the room still holds
   --count N        with --listen: exit after N messages (status 0 only if N arrived)
   --timeout S      with --listen: give up after S seconds

@@ -31,6 +31,9 @@ function sysvIdentity(invocation: Invocation): SysvIdentity {
 
 function request(invocation: Invocation): CreateRequest {
   const [kind, ...rest] = invocation.positionals;
+  if (kind !== 'sysv' && kind !== 'posix') {
+    throw new UsageError(kind === undefined ? 'missing kind (sysv or posix)' : `unknown kind ${kind} (sysv or posix)`);
+  }
   const size = parseByteCount('size', requireOption(invocation, 'size'));
   const modeText = stringOption(invocation, 'mode');
   const mode = modeText === undefined ? 0o600 : parseMode(modeText);
@@ -39,18 +42,13 @@ function request(invocation: Invocation): CreateRequest {
     if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
     return { kind: 'sysv', identity: sysvIdentity(invocation), size, mode, exclusive };
   }
-  if (kind === 'posix') {
-    if (invocation.options.key !== undefined || invocation.options.ftok !== undefined || flag(invocation, 'private')) {
-      throw new UsageError('--key, --ftok and --private are for System V segments');
-    }
-    return { kind: 'posix', name: onePositional({ ...invocation, positionals: rest }, 'POSIX name'), size, mode, exclusive };
+  if (invocation.options.key !== undefined || invocation.options.ftok !== undefined || flag(invocation, 'private')) {
+    throw new UsageError('--key, --ftok and --private are for System V segments');
   }
-  throw new UsageError(kind === undefined ? 'missing kind: sysv or posix' : `unknown kind "${kind}": sysv or posix`);
+  return { kind: 'posix', name: onePositional({ ...invocation, positionals: rest }, 'POSIX name'), size, mode, exclusive };
 }
 
 export const create: Command = {
-  name: 'create',
-  summary: 'create a System V or POSIX segment and print its reference',
   help: `Usage: shmscope create sysv (--key K | --ftok PATH --proj C | --private) --size N [--mode 0600] [--excl]
        shmscope create posix NAME --size N [--mode 0600] [--excl]
 
@@ -62,7 +60,7 @@ Options:
   --ftok PATH    derive the key with ftok(PATH, C); needs --proj
   --proj C       ftok project id: one character or a number 1..255
   --private      IPC_PRIVATE: a new segment no key can find
-  --size N       size in bytes (4096, 0x1000, 64K, 1M)
+  --size N       size in bytes (4096, 0x1000, 64K, 1M, 1T)
   --mode MODE    permission bits in octal (default 0600)
   --excl         fail with EEXIST if it exists already
   -h, --help

@@ -23,8 +23,6 @@ function positiveInteger(option: string, text: string | undefined, fallback: num
 }
 
 export const decode: Command = {
-  name: 'decode',
-  summary: 'print the members of a C struct in a segment (--watch: as they change)',
   help: `Usage: shmscope decode REF --layout FILE.h --type NAME [--offset N] [--count N] [--json] [--watch]
 
 Reads the object of type NAME (declared in FILE.h, laid out as gcc does on

@@ -9,8 +9,6 @@ const EXIT_EQUAL = 0;
 const EXIT_DIFFERENT = 1;
 
 export const diff: Command = {
-  name: 'diff',
-  summary: 'compare a segment with a snapshot, or two snapshots: the bytes that changed',
   help: `Usage: shmscope diff OLD NEW [--json]
 
 Compares the bytes of OLD and NEW, each a segment reference (sysv:ID,

@@ -1,5 +1,4 @@
-import { ShmscopeError } from '../../errors';
-import { HexdumpWriter } from '../../format/hexdump';
+import { hexOffset, HexdumpWriter } from '../../format/hexdump';
 import { openSegment, parseRef, sysvHolders } from '../../segments';
 import type { Command } from '../command';
 import { parseByteCount, segmentRefArgument, stringOption } from '../values';
@@ -8,8 +7,6 @@ import { parseByteCount, segmentRefArgument, stringOption } from '../values';
 const CHUNK_BYTES = 1 << 20;
 
 export const dump: Command = {
-  name: 'dump',
-  summary: 'print a segment\'s bytes exactly as hexdump -C would',
   help: `Usage: shmscope dump REF [--offset N] [--length N]
 
 Prints the bytes of REF in the format of "hexdump -C" (identical output),
@@ -21,21 +18,25 @@ read-only.
 Options:
   --offset N   first byte to print (default 0); accepts 4096, 0x1000, 4K
   --length N   number of bytes to print (default: up to the end)
+A range past the end prints what there is, as hexdump -C -s N -n N does.
   -h, --help
 `,
   options: { offset: { type: 'string' }, length: { type: 'string' } },
   async run(invocation, output) {
-    const segment = openSegment(parseRef(segmentRefArgument(invocation)), { holders: sysvHolders });
+    const ref = parseRef(segmentRefArgument(invocation));
+    const offsetText = stringOption(invocation, 'offset');
+    const lengthText = stringOption(invocation, 'length');
+    // Like hexdump -C -s/-n: a range past the end prints what there is (possibly nothing), and a
+    // skip that leaves nothing to print still ends with the offset where the bytes end.
+    const requestedOffset = offsetText === undefined ? 0 : parseByteCount('offset', offsetText);
+    const requestedLength = lengthText === undefined ? Number.POSITIVE_INFINITY : parseByteCount('length', lengthText);
+    const segment = openSegment(ref, { holders: sysvHolders });
     try {
-      const offsetText = stringOption(invocation, 'offset');
-      const lengthText = stringOption(invocation, 'length');
-      const offset = offsetText === undefined ? 0 : parseByteCount('offset', offsetText);
-      if (offset > segment.size) {
-        throw new ShmscopeError(segment.ref, `--offset ${offset} is past the end of the segment (${segment.size} bytes)`, 'ERANGE');
-      }
-      const length = lengthText === undefined ? segment.size - offset : parseByteCount('length', lengthText);
-      if (length > segment.size - offset) {
-        throw new ShmscopeError(segment.ref, `--length ${length} at offset ${offset} runs past the end of the segment (${segment.size} bytes)`, 'ERANGE');
+      const offset = Math.min(requestedOffset, segment.size);
+      const length = Math.min(requestedLength, segment.size - offset);
+      if (length === 0) {
+        if (requestedOffset > 0 && requestedLength > 0 && segment.size > 0) await output.out(`${hexOffset(offset)}\n`);
+        return 0;
       }
       const writer = new HexdumpWriter(offset);
       for (let at = offset; at < offset + length; at += CHUNK_BYTES) {

@@ -6,8 +6,6 @@ import type { Command } from '../command';
 import { flag, onePositional, stringOption } from '../values';
 
 export const layout: Command = {
-  name: 'layout',
-  summary: 'print the layout of C structs from a header (offsets, sizes, holes)',
   help: `Usage: shmscope layout FILE.h [--type NAME] [--json]
 
 Reads C declarations (struct, union, enum, typedef, #define constants, bit-fields,

@@ -3,7 +3,7 @@ import { isUnlimited } from '../../scan/limits';
 import type { KernelNumber } from '../../../common/scan-types';
 import type { Command } from '../command';
 import { flag } from '../values';
-import { humanSize } from '../table';
+import { humanSize } from '../../../common/columns';
 
 /** " (unlimited)" after a figure that is the kernel's "no limit". */
 function unlimited(value: KernelNumber): string {
@@ -11,8 +11,6 @@ function unlimited(value: KernelNumber): string {
 }
 
 export const limits: Command = {
-  name: 'limits',
-  summary: 'system-wide shared memory limits and current use (like lsipc -g)',
   help: `Usage: shmscope limits [--json]
 
 Shows the kernel's System V limits (shmmax, shmall, shmmni) next to what is in

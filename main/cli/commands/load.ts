@@ -8,8 +8,6 @@ import { refuseRoomHeader } from '../room-header';
 import { flag, parseByteCount, stringOption } from '../values';
 
 export const load: Command = {
-  name: 'load',
-  summary: 'write a snapshot\'s (or a raw file\'s) bytes back into a segment',
   help: `Usage: shmscope load REF FILE [--offset N] [--force] [--force-room]
 
 Attaches REF read-write and copies the bytes of FILE in at offset N. FILE is

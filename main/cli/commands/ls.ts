@@ -1,23 +1,42 @@
-import { labelRooms, type LabelledRow } from '../../chat';
+import { labelRooms } from '../../chat/describe';
 import { safeJson } from '../../format/terminal';
-import { scanSegments, type SegmentRow } from '../../scan';
-import { attachmentCount, attachmentSummary, unreadableNote } from '../attachments';
-import { UsageError, type Command } from '../command';
-import { flag, listOption } from '../values';
-import { humanSize, renderTable, type Column } from '../table';
+import { scanSegments } from '../../scan';
+import { processInfo } from '../../scan/maps';
+import { COLUMNS, LS_DEFAULT_COLUMNS, columnById, type ColumnDescriptor, type ColumnRow } from '../../../common/columns';
+import { unreadableNote } from '../attachments';
+import { UsageError, type Command, type Invocation } from '../command';
+import { flag, listOption, stringOption } from '../values';
+import { renderTable, textColumn } from '../table';
 
-/** What the STATUS column says: removal pending, locked in memory, unlinked while mapped. */
-export function segmentStatus(row: SegmentRow): string {
-  if (row.kind !== 'sysv') return row.deleted === true ? 'deleted' : '';
-  return [row.dest ? 'dest' : '', row.locked ? 'locked' : '', row.ipcns === undefined ? '' : `ipcns:${row.ipcns}`].filter(Boolean).join(',');
+/** The columns -o names (lsipc's syntax: "KEY,ID", or "+COMMAND" to add to the default ones). */
+function chosenColumns(invocation: Invocation): ColumnDescriptor[] {
+  const text = stringOption(invocation, 'output');
+  if (text === undefined) return LS_DEFAULT_COLUMNS.map((id) => columnById(id)!);
+  const extend = text.startsWith('+');
+  const ids = (extend ? text.slice(1) : text).split(',').map((id) => id.trim()).filter(Boolean);
+  if (ids.length === 0) throw new UsageError('--output: name at least one column (see --list-columns)');
+  const named = ids.map((id) => {
+    const column = columnById(id);
+    if (column === undefined) throw new UsageError(`--output: unknown column "${id}" (see --list-columns)`);
+    return column;
+  });
+  return extend ? [...LS_DEFAULT_COLUMNS.map((id) => columnById(id)!), ...named] : named;
+}
+
+/** The creator's command name (what /proc/CPID/status calls it), while the creator runs. Not its
+ *  cmdline, as lsipc shows: reading that takes the process's memory lock and can hang. */
+function withCreator(row: ColumnRow): ColumnRow {
+  if (row.kind !== 'sysv') return row;
+  const info = processInfo(row.cpid);
+  return info === null ? row : { ...row, creatorCommand: info.command };
 }
 
 const KINDS = ['sysv', 'posix', 'memfd', 'shared-anon'] as const;
 
 /** --kind sysv,posix,memfd,shared-anon (repeatable) → the kinds to list; all when not given. */
-function kindFilter(texts: readonly string[]): ReadonlySet<SegmentRow['kind']> {
+function kindFilter(texts: readonly string[]): ReadonlySet<ColumnRow['kind']> {
   if (texts.length === 0) return new Set(KINDS);
-  const kinds = new Set<SegmentRow['kind']>();
+  const kinds = new Set<ColumnRow['kind']>();
   for (const word of texts.flatMap((t) => t.split(','))) {
     const kind = KINDS.find((k) => k === word.trim());
     if (kind === undefined) throw new UsageError(`--kind: expected some of ${KINDS.join(',')}, got "${word}"`);
@@ -26,38 +45,13 @@ function kindFilter(texts: readonly string[]): ReadonlySet<SegmentRow['kind']> {
   return kinds;
 }
 
-/** "python3[12] sh[13]"; with "3 attachments in 2 processes: " before it when a process maps it more than once. */
-function attachedBy(row: SegmentRow): string {
-  const mappers = row.attachers.map((a) => `${a.command}[${a.pid}]${a.mappings.length > 1 ? `x${a.mappings.length}` : ''}`);
-  // memfd: processes that hold it only as a descriptor, marked (fd).
-  const holders = 'holders' in row ? row.holders.map((h) => `${h.command}[${h.pid}](fd)`) : [];
-  const who = [...mappers, ...holders].join(' ');
-  if (attachmentCount(row) === row.attachers.length) return who;
-  return who === '' ? attachmentSummary(row) : `${attachmentSummary(row)}: ${who}`;
-}
-
-function lsColumns(bytes: boolean): Column<LabelledRow>[] {
-  return [
-    { header: 'KIND', value: (row) => row.kind },
-    // What has neither key nor unique name is addressed by its ref: shown where the key would be.
-    { header: 'KEY', value: (row) => row.key ?? (row.kind === 'memfd' || row.kind === 'shared-anon' ? row.ref : '-') },
-    { header: 'ID', value: (row) => (row.id === null ? '-' : String(row.id)), right: true },
-    { header: 'NAME', value: (row) => (row.room !== undefined ? `room:${row.room}` : row.roomUnknown ? 'room?' : row.name ?? '-') },
-    { header: 'SIZE', value: (row) => (bytes ? String(row.size) : humanSize(row.size)), right: true },
-    { header: 'PERMS', value: (row) => row.perms },
-    { header: 'OWNER', value: (row) => row.owner },
-    { header: 'NATTCH', value: (row) => String(row.nattch), right: true },
-    { header: 'CPID', value: (row) => (row.cpid === null ? '-' : String(row.cpid)), right: true },
-    { header: 'LPID', value: (row) => (row.lpid === null ? '-' : String(row.lpid)), right: true },
-    { header: 'STATUS', value: segmentStatus },
-    { header: 'ATTACHED BY', value: attachedBy },
-  ];
+function listColumns(): string {
+  const width = Math.max(...COLUMNS.map((column) => column.id.length));
+  return `${COLUMNS.map((column) => `${column.id.padStart(width)}  ${column.description}`).join('\n')}\n`;
 }
 
 export const ls: Command = {
-  name: 'ls',
-  summary: 'list every shared memory segment (SysV, POSIX, memfd, shared anonymous) with its attachers',
-  help: `Usage: shmscope ls [--json] [--bytes] [--kind KINDS]
+  help: `Usage: shmscope ls [--json] [-o COL,...] [-b] [--noheadings] [--raw] [--list-columns] [--kind KINDS]
 
 Lists System V segments (from /proc/sysvipc/shm) and POSIX objects (from
 /dev/shm), with the processes that map each one (from /proc/*/maps); then
@@ -71,13 +65,26 @@ room:NAME; "room?" is a key in the rooms' block whose header could only be
 read by attaching (not root, or no process maps it).
 
 Options:
-  --json    print {"segments": [...]} with every field, for scripts
-  --bytes   print sizes in bytes instead of K/M/G
-  --kind K  only these kinds, comma-separated: sysv,posix,memfd,shared-anon
+  --json              print {"segments": [...]} with every field, for scripts
+  -o, --output COLS   the columns to print, e.g. KEY,ID,SIZE; +COLS adds to the default ones
+  -b, --bytes         print sizes in bytes instead of K/M/G
+  -n, --noheadings    no header line
+  -r, --raw           one space between cells, no padding (spaces in a cell as \\x20)
+  --list-columns      the columns -o takes, with what each one shows
+  --kind KINDS        only these kinds, comma-separated: sysv,posix,memfd,shared-anon
   -h, --help
 `,
-  options: { json: { type: 'boolean' }, bytes: { type: 'boolean', short: 'b' }, kind: { type: 'string', multiple: true } },
+  options: {
+    json: { type: 'boolean' }, bytes: { type: 'boolean', short: 'b' }, output: { type: 'string', short: 'o' },
+    noheadings: { type: 'boolean', short: 'n' }, raw: { type: 'boolean', short: 'r' }, 'list-columns': { type: 'boolean' },
+    kind: { type: 'string', multiple: true },
+  },
   async run(invocation, output) {
+    if (flag(invocation, 'list-columns')) {
+      await output.out(listColumns());
+      return 0;
+    }
+    const columns = chosenColumns(invocation);  // a bad -o fails before the scan
     const kinds = kindFilter(listOption(invocation, 'kind'));
     const all = labelRooms(scanSegments());
     const scan = { ...all, segments: all.segments.filter((row) => kinds.has(row.kind)) };
@@ -86,7 +93,11 @@ Options:
       await output.out(`${safeJson({ segments, unreadableProcesses, unreadable }, 2)}\n`);
       return 0;
     }
-    await output.out(renderTable(lsColumns(flag(invocation, 'bytes')), scan.segments));
+    const rows = columns.some((column) => column.id === 'COMMAND') ? scan.segments.map(withCreator) : scan.segments;
+    const cell = { bytes: flag(invocation, 'bytes') };
+    await output.out(renderTable(columns.map((column) => textColumn(column, cell)), rows, {
+      noHeadings: flag(invocation, 'noheadings'), raw: flag(invocation, 'raw'),
+    }));
     await output.out(unreadableNote(scan, 'what they map is not listed'));
     return 0;
   },

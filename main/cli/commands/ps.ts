@@ -7,7 +7,8 @@ import { nameLookup } from '../../scan/users';
 import type { PosixSemaphoreRow, SemaphoreList } from '../../../common/scan-types';
 import { UsageError, type Command } from '../command';
 import { flag, onePositional } from '../values';
-import { humanSize, plural, renderTable, type Column } from '../table';
+import { humanSize, plural } from '../../../common/columns';
+import { renderTable, type Column } from '../table';
 
 /** Another process on the same segment. */
 interface Peer { pid: number; command: string; user: string; access: 'ro' | 'rw' | 'fd'; mappings: Mapping[] }
@@ -108,8 +109,6 @@ function pidArgument(text: string): number {
 }
 
 export const ps: Command = {
-  name: 'ps',
-  summary: 'every segment one process maps or holds, and who else shares each',
   help: `Usage: shmscope ps PID [--json]
 
 Lists every shared memory segment the process PID maps (or holds as an open

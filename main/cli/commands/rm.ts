@@ -4,8 +4,6 @@ import type { Command } from '../command';
 import { segmentRefArgument } from '../values';
 
 export const rm: Command = {
-  name: 'rm',
-  summary: 'remove a segment (IPC_RMID or shm_unlink)',
   help: `Usage: shmscope rm REF
 
 Removes REF. A System V segment is marked for removal (IPC_RMID) and goes

@@ -49,8 +49,6 @@ function errorNotes(rows: SemaphoreRow[]): string {
 }
 
 export const sem: Command = {
-  name: 'sem',
-  summary: 'list POSIX named semaphores and System V semaphore sets with their values',
   help: `Usage: shmscope sem [--json]
 
 Lists POSIX named semaphores (the sem.NAME files in /dev/shm) with their value,

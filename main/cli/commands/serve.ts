@@ -6,9 +6,8 @@ import { UsageError, type Command } from '../command';
 import { flag, listOption, parseByteCount, stringOption } from '../values';
 
 export const serve: Command = {
-  name: 'serve',
-  summary: 'the app\'s UI in your browser (local web mode, 127.0.0.1 only)',
   help: `Usage: shmscope serve [--port N] [--token-file PATH] [--read-only] [--allow-user NAME]...
+
 
 Serves the shmscope UI and its API on 127.0.0.1 only, behind a random token
 that is part of the printed URL: open it in a browser on this machine. For

@@ -3,30 +3,21 @@ import { native } from '../../native';
 import { ShmscopeError } from '../../errors';
 import { safeJson, visible } from '../../format/terminal';
 import { scanSegments, type Attacher, type Mapping, type ScanResult, type SegmentRow } from '../../scan';
-import { formatRef, parseRef, type SegmentRef } from '../../segments';
-import { attachmentSummary, unreadableNote } from '../attachments';
+import { formatRef, parseRef } from '../../segments';
+import { attachmentSummary, formatTime, humanSize, rowMatchesRef, statusText, symbolicPerms } from '../../../common/columns';
+import { unreadableNote } from '../attachments';
 import type { Command } from '../command';
 import { flag, segmentRefArgument } from '../values';
-import { formatTime, humanSize, plural, renderTable, type Column } from '../table';
-import { segmentStatus } from './ls';
-
-function matches(row: SegmentRow, ref: SegmentRef): boolean {
-  switch (ref.kind) {
-    case 'sysv': return row.kind === 'sysv' && row.id === ref.id;
-    case 'key': return row.kind === 'sysv' && row.keyNumber === ref.key;
-    case 'posix': return row.kind === 'posix' && row.deleted !== true && `/${row.name}` === ref.name; // a deleted object has no name any more
-    case 'mapped':
-    case 'ipcns': return row.ref === formatRef(ref); // exists only in the scan: match it as the scan spells it
-  }
-}
+import { renderTable, type Column } from '../table';
 
 /** The scanner's row for one reference, or an ENOENT error naming it. */
 export function findSegment(refText: string, scan: ScanResult = scanSegments()): SegmentRow {
   const ref = parseRef(refText);
-  const row = scan.segments.find((candidate) => matches(candidate, ref));
+  const row = scan.segments.find((candidate) => rowMatchesRef(candidate, ref));
   if (row === undefined) {
     const unnamed = ref.kind === 'mapped' || ref.kind === 'ipcns';
-    throw new ShmscopeError(formatRef(ref), unnamed ? 'no such segment (no process maps or holds it any more)' : 'no such segment', 'ENOENT');
+    const why = unnamed ? 'no such segment (no process maps or holds it any more)' : ref.kind === 'key' && ref.room !== undefined ? 'no such room' : 'no such segment';
+    throw new ShmscopeError(formatRef(ref), why, 'ENOENT');
   }
   return row;
 }
@@ -65,7 +56,7 @@ function fields(row: SegmentRow): [string, string][] {
       ? ([['key', row.key], ['id', String(row.id)]] as [string, string][])
       : row.name === null ? [] : ([['name', row.name]] as [string, string][])),
     ['size', `${row.size} bytes (${humanSize(row.size)})`],
-    ['perms', row.perms],
+    ['perms', row.perms === '?' ? '?' : `${symbolicPerms(row.mode)} (${row.perms})`],
     ['owner', `${row.owner} (uid ${row.uid})`],
     ['group', `${row.group} (gid ${row.gid})`],
     ['attached', attachmentSummary(row)],
@@ -91,7 +82,7 @@ function fields(row: SegmentRow): [string, string][] {
     ['changed at', formatTime(row.ctime)],
     ['resident', `${row.rss} bytes`],
     ['swapped', `${row.swap} bytes`],
-    ['status', segmentStatus(row) || 'ok'],
+    ['status', statusText(row) || 'ok'],
   ];
 }
 
@@ -111,8 +102,6 @@ function mappingLines(row: SegmentRow): MappingLine[] {
 }
 
 export const show: Command = {
-  name: 'show',
-  summary: 'every field of one segment, with the processes that map it',
   help: `Usage: shmscope show REF [--json]
 
 REF is sysv:ID, key:0xHEX (or decimal), posix:NAME or room:NAME. For a chat

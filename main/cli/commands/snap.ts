@@ -5,8 +5,6 @@ import type { Command } from '../command';
 import { flag, requireOption, segmentRefArgument } from '../values';
 
 export const snap: Command = {
-  name: 'snap',
-  summary: 'save a segment\'s bytes and metadata to a snapshot file',
   help: `Usage: shmscope snap REF -o FILE [--force]
 
 Saves the bytes of REF, with its reference, key or name, size, the time and

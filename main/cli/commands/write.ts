@@ -5,8 +5,6 @@ import { refuseRoomHeader } from '../room-header';
 import { parseByteCount, parseHexBytes, requireOption, segmentRefArgument, stringOption } from '../values';
 
 export const write: Command = {
-  name: 'write',
-  summary: 'write text or bytes into a segment at an offset',
   help: `Usage: shmscope write REF --offset N (--text STR | --hex "de ad be ef")
 
 Attaches REF read-write and copies the bytes in at offset N. Nothing else in
