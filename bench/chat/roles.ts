@@ -70,10 +70,14 @@ function sinkCounter(a: RoleArgs): { got(len: number): void; missed(n: number): 
   };
 }
 
-/** Receipt time of message i ("i:..." texts), -1 for never; sent to the parent on 'stop'. */
+/** Receipt time of message i ("i:..." texts), -1 for never; sent to the parent on 'stop',
+ *  started afresh on 'reset' (one stream per run). */
 function fanRecorder(a: RoleArgs): (text: string) => void {
-  const times = new Array<number>(a.total ?? 0).fill(-1);
-  onControl((c) => { if (c.type === 'stop') tell({ type: 'times', times }); });
+  let times = new Array<number>(a.total ?? 0).fill(-1);
+  onControl((c) => {
+    if (c.type === 'stop') tell({ type: 'times', times });
+    if (c.type === 'reset') times = new Array<number>(a.total ?? 0).fill(-1);
+  });
   return (text) => {
     const t = nowUs();
     const i = Number.parseInt(text.slice(0, text.indexOf(':')), 10);
