@@ -12,6 +12,8 @@
         "src/channel_presence.cc",
         "src/channel_segment.cc",
         "src/channel_binding.cc",
+        "src/channel_delivery.cc",
+        "src/channel_js.cc",
         "src/process_exit.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
