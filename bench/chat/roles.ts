@@ -88,7 +88,7 @@ function fanRecorder(a: RoleArgs): (text: string) => void {
 const roles: Record<string, (a: RoleArgs) => Promise<void> | void> = {
   'echo-room': (a) => {
     const room = join(a, 'echo');
-    room.on('message', (m) => { if (!room.isOwn(m)) room.send(m.text); });
+    room.on('messages', (ms) => { for (const m of ms) if (!room.isOwn(m)) room.send(m.text); });
   },
   'echo-socket': async (a) => {
     const s = await socketTo(a);
@@ -101,7 +101,7 @@ const roles: Record<string, (a: RoleArgs) => Promise<void> | void> = {
   'sink-room': (a) => {
     const room = join(a, 'sink');
     const count = sinkCounter(a);
-    room.on('message', (m) => count.got(m.text.length));
+    room.on('messages', (ms) => { for (const m of ms) count.got(m.text.length); });
     room.on('missed', (m) => count.missed(m.missed));
   },
   'sink-socket': async (a) => {
@@ -113,7 +113,7 @@ const roles: Record<string, (a: RoleArgs) => Promise<void> | void> = {
   'fan-room': (a) => {
     const room = join(a, 'fan');
     const record = fanRecorder(a);
-    room.on('message', (m) => record(m.text));
+    room.on('messages', (ms) => { for (const m of ms) record(m.text); });
   },
   'fan-socket': async (a) => {
     const s = await socketTo(a);

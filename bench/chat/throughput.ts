@@ -9,7 +9,8 @@
 //    writer keeps at most W (half the ring) unacknowledged: nothing is lost, like the socket.
 //  - "unpaced": the writer just sends; delivered and missed are both reported.
 // The Unix socket writer honours backpressure ('drain') and corks small frames into ~16 KiB
-// batches (one writev per batch): the socket's best conventional case.
+// batches (one writev per batch): the socket's best conventional case. The room writer
+// sends the same batches with one sendMany each (one call into the addon, one wakeup).
 // Each size runs `runs` times, the contenders (and the C floor: two C processes, a memcpy
 // ring over a shared segment) taking turns in an order rotated every run.
 import { randomBytes } from 'node:crypto';
@@ -54,6 +55,11 @@ function creditWindow(bytes: number): number {
   return Math.max(2, Math.floor(BENCH_RING / record / 2));
 }
 
+/** Messages per write batch: ~16 KiB. */
+function corkBatch(bytes: number): number {
+  return Math.max(1, Math.floor(16384 / bytes));
+}
+
 async function finish(sink: Child, transport: string, t0: number, sent: number): Promise<RunResult> {
   const done = await sink.next('done', 120_000);
   const delivered = Number(done.delivered), missed = Number(done.missed), bytes = Number(done.bytes);
@@ -73,13 +79,15 @@ async function roomRun(runId: string, run: number, plan: Plan, paced: boolean): 
       const c = asControl(m);
       if (c?.type === 'ack') { seen = Number(c.seen); wake?.(); }
     });
-    const text = payload(plan.bytes);
+    const batch = Array.from({ length: corkBatch(plan.bytes) }, () => payload(plan.bytes));
     let sent = 0;
     const send = async (count: number) => {
-      for (let i = 0; i < count; i++) {
+      for (let i = 0; i < count;) {
         while (paced && sent - seen >= window) await new Promise<void>((resolve) => { wake = resolve; });
-        writer.send(text);
-        sent++;
+        const n = Math.min(count - i, batch.length, paced ? window - (sent - seen) : Infinity);
+        writer.sendMany(n === batch.length ? batch : batch.slice(0, n));
+        sent += n;
+        i += n;
       }
     };
     await send(plan.warm);
@@ -102,7 +110,7 @@ async function socketRun(dir: string, plan: Plan): Promise<RunResult> {
   server.close();
   try {
     const text = payload(plan.bytes);
-    const batch = Math.max(1, Math.floor(16384 / plan.bytes));
+    const batch = corkBatch(plan.bytes);
     const send = async (count: number) => {
       for (let i = 0; i < count;) {
         socket.cork();
