@@ -6,6 +6,7 @@
 //  2. one-way throughput at 64 B and 64 KiB: shmscope vs a Unix socket;
 //  3. fan-out from one writer to 8 reader processes: shmscope vs Unix sockets;
 //  4. CPU of an idle room of 2 participants;
+//  5. the steps of one small message, each timed alone in this process (chat/steps.ts);
 // and a C floor (two C processes over a shared segment: a futex ping-pong and a memcpy
 // ring, bench/chat/floor.c) measured in the same run, so the distance from the machine's
 // limit is visible. Every figure is measured --runs times (default 5), contenders taking
@@ -25,11 +26,12 @@ import { measureIdle } from './chat/idle';
 import { measureRoundTrips } from './chat/pingpong';
 import { type Figures, goals, printTable } from './chat/report';
 import { runRole } from './chat/roles';
+import { measureSteps } from './chat/steps';
 import { measureThroughput } from './chat/throughput';
 import { buildFloor } from './chat/floor';
 import { runBench } from './run';
 
-const PARTS = ['roundtrip', 'throughput', 'fanout', 'idle'] as const;
+const PARTS = ['roundtrip', 'throughput', 'fanout', 'idle', 'steps'] as const;
 type Part = (typeof PARTS)[number];
 
 interface Options { json: boolean; runs: number; scale: number; idleSeconds: number; only: Set<Part> }
@@ -98,7 +100,7 @@ async function main(): Promise<void> {
   if (!clock.ok) throw new Error('process.hrtime is not comparable across processes here: fan-out and throughput timings would be wrong');
 
   buildFloor(dir);
-  const figures: Figures = { roundTrips: [], throughput: [], fanOut: [], idle: [] };
+  const figures: Figures = { roundTrips: [], throughput: [], fanOut: [], idle: [], steps: [] };
   if (o.only.has('roundtrip')) {
     log('1. round trips …');
     figures.roundTrips = await measureRoundTrips(dir, runId, o.runs, o.scale, log);
@@ -115,6 +117,10 @@ async function main(): Promise<void> {
   if (o.only.has('idle')) {
     log(`4. idle CPU over ${o.idleSeconds} s …`);
     figures.idle = await measureIdle(runId, o.idleSeconds, o.runs, log);
+  }
+  if (o.only.has('steps')) {
+    log('5. steps of one 64 B message, in this process …');
+    figures.steps = await measureSteps(runId, o.runs, o.scale, log);
   }
 
   // Other work on the machine skews every figure; the load average says how much there was.

@@ -5,6 +5,7 @@ import { FLOOR } from './floor';
 import type { IdleCpu } from './idle';
 import type { RoundTrip } from './pingpong';
 import { type Spread, ratio, spread } from './stats';
+import type { Step } from './steps';
 import type { Throughput } from './throughput';
 
 export interface Figures {
@@ -12,6 +13,7 @@ export interface Figures {
   throughput: Throughput[];
   fanOut: FanOut[];
   idle: IdleCpu[];
+  steps: Step[];
 }
 
 /** pass is null when the part was not run (--only); it judges the median. */
@@ -68,6 +70,8 @@ export function printTable(f: Figures, header: string, runs: number): void {
   }
   if (f.idle.length) p('\nIDLE CPU (% of one core, all processes of the row)      schedstat, per window     stat ticks, all   seconds');
   for (const r of f.idle) p(`  ${r.what.padEnd(55)} ${sp(r.schedPercent, 3).padEnd(25)} ${num(r.statPercent, 2).padStart(10)} ${num(r.seconds, 2).padStart(9)}`);
+  if (f.steps.length) p('\nSTEPS OF ONE 64 B MESSAGE, each alone in one process (ns per message)');
+  for (const s of f.steps) p(`  ${s.step.padEnd(70)} ${sp(s.nsPerMessage, 0)}`);
   p('\nGOALS (median of the run-by-run ratios; min–max in brackets)');
   for (const g of goals(f)) p(`  ${g.pass === null ? 'n/a ' : g.pass ? 'PASS' : 'MISS'}  ${g.goal.padEnd(70)} ${sp(g.value, 2).padStart(20)}  (goal ${g.target})`);
   p(`\nMB = 10^6 bytes of delivered text. Round trips: one message in flight; shmscope rooms join with echo: false (the addon skips a sender's own messages). ${FLOOR}: two C processes over a shared segment, no runtime (bench/chat/floor.c).`);

@@ -5,8 +5,21 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 
 namespace shmscope::chan {
+
+bool IsAscii(std::string_view s) {
+  uint64_t any = 0;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    any |= w;
+  }
+  for (; i < s.size(); ++i) any |= static_cast<uint8_t>(s[i]);
+  return (any & 0x8080808080808080ull) == 0;
+}
 
 uint8_t* Batch::Room(size_t n) {
   if (bytes.size() < used + n) bytes.resize(std::max(used + n, bytes.size() * 2));
@@ -20,13 +33,13 @@ void Batch::Message(const MessageView& m) {
   const uint8_t* base = bytes.data();
   const auto at = [base](std::string_view s) { return static_cast<uint32_t>(reinterpret_cast<const uint8_t*>(s.data()) - base); };
   items.push_back({Event::kMessage, 0, "", m.seq, m.timeMs, m.pid, m.slot, at(m.nick), static_cast<uint32_t>(m.nick.size()),
-                   at(m.text), static_cast<uint32_t>(m.text.size())});
+                   at(m.text), static_cast<uint32_t>(m.text.size()), IsAscii(m.nick), IsAscii(m.text)});
   used += room;
   room = 0;
 }
 
 void Batch::Missed(uint64_t count, const char* reason) {
-  items.push_back({Event::kMissed, count, reason, 0, 0, 0, kNoSlot, 0, 0, 0, 0});
+  items.push_back({Event::kMissed, count, reason, 0, 0, 0, kNoSlot, 0, 0, 0, 0, true, true});
 }
 
 void Batch::Clear() {

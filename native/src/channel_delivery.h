@@ -30,6 +30,7 @@ struct Batch final : EventSink {
     uint64_t seq, timeMs;
     uint32_t pid, slot;
     uint32_t nickAt, nickLength, textAt, textLength;  // into bytes
+    bool nickAscii, textAscii;  // all bytes < 0x80: JS may decode them as Latin-1 (cheaper)
   };
   std::vector<Item> items;
   std::vector<uint8_t> bytes;  // grown, never shrunk while pooled; `used` is the filled part
@@ -44,6 +45,9 @@ struct Batch final : EventSink {
   bool empty() const { return items.empty() && !hasPresence; }
   void Clear();
 };
+
+// Whether every byte is < 0x80 (checked 8 bytes at a time, on the waiter thread).
+bool IsAscii(std::string_view s);
 
 // Bounds of one batch: more would only delay the first message of the next batch and
 // grow the pooled buffers.

@@ -58,14 +58,15 @@ PackedBatch PackBatch(Napi::Env env, const chan::Batch& batch) {
   double* m = meta.Data();
   for (const chan::Batch::Item& it : batch.items) {
     if (it.kind == chan::Event::kMissed) {
-      const double row[kMetaStride] = {1, static_cast<double>(it.missed), ReasonCode(it.reason), 0, 0, 0, 0, 0, 0};
+      const double row[kMetaStride] = {1, static_cast<double>(it.missed), ReasonCode(it.reason), 0, 0, 0, 0, 0, 0, 0};
       std::memcpy(m, row, sizeof row);
     } else {
       const double row[kMetaStride] = {0, static_cast<double>(it.seq), static_cast<double>(it.pid),
                                        it.slot == chan::kNoSlot ? -1.0 : static_cast<double>(it.slot),
                                        static_cast<double>(it.timeMs), static_cast<double>(it.nickAt),
                                        static_cast<double>(it.nickLength), static_cast<double>(it.textAt),
-                                       static_cast<double>(it.textLength)};
+                                       static_cast<double>(it.textLength),
+                                       static_cast<double>((it.nickAscii ? 1 : 0) | (it.textAscii ? 2 : 0))};
       std::memcpy(m, row, sizeof row);
     }
     m += kMetaStride;
