@@ -59,6 +59,7 @@ export async function measureSteps(runId: string, runs: number, scale: number, l
       note('send() 64 B, a reader asleep in the room', perCall(n, () => { quiet.send(text); }));
       note('sendMany(256 × 64 B), per message', perCall(Math.max(20, n >> 8), () => { quiet.sendMany(batch); }) / batch.length);
       // A full ring: the reader's copy and checks, packing into one ArrayBuffer, the JS decode.
+      // The addon's own class sits under native()'s decoding subclass: its readHistory gives the packed batch.
       const Raw = Object.getPrototypeOf(native().Channel) as { prototype: RawHistory };
       const [bytes, meta] = Raw.prototype.readHistory.call(quiet as unknown as RawHistory);
       const count = meta.length / native().CHANNEL_BATCH_STRIDE;
