@@ -7,6 +7,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { BATCH_STRIDE, decodeBatch } from './native-batch';
+
 /** shmctl(IPC_STAT) of one System V segment; times are seconds since the epoch (0 = never). */
 export interface SysvStat {
   shmid: number;
@@ -212,11 +214,14 @@ export interface NativeChannel {
   leave(): void;
   /** Appends a message and wakes the room; returns its seq. RangeError above info().maxText bytes. */
   send(text: string): number;
+  /** Appends the texts in order with one call and one wakeup; returns the last seq (0 for none).
+   *  Texts before one that fails (too long: RangeError) are sent. */
+  sendMany(texts: readonly string[]): number;
   /** Everything still held in the ring, oldest first. */
   readHistory(): Array<ChannelMessage | ChannelMissed>;
   /** Live participants; reaps dead ones. */
   participants(): ChannelParticipant[];
-  /** Starts the one waiter thread; batches arrive on the event loop until stop()/close().
+  /** Starts the one waiter thread; batches (up to 1,024 events, one callback each) arrive on the event loop until stop()/close().
    *  history: first replay what the ring holds. skipOwn: do not deliver the messages this
    *  handle sends while joined (they still count for sequence gaps; readHistory keeps them). */
   start(onBatch: (batch: ChannelEvent[]) => void, options?: { history?: boolean; skipOwn?: boolean }): void;
@@ -271,6 +276,8 @@ export interface NativeAddon {
   CHANNEL_DESCRIBE_BYTES: number;
   /** Hard upper bound of a message's text in bytes (rooms with small rings accept less). */
   CHANNEL_MAX_TEXT: number;
+  /** Numbers per event in a batch's meta array (native-batch.ts). */
+  CHANNEL_BATCH_STRIDE: number;
   /** _exit(status): ends the process without joining worker threads (see main/scan/maps-thread.ts). */
   exitNow(status: number): never;
 }
@@ -289,11 +296,37 @@ function findAddon(): string {
   }
 }
 
+/** The addon's own Channel: batches come as (bytes, meta, participants?), see native-batch.ts. */
+interface RawChannel {
+  start(onBatch: (bytes: ArrayBuffer, meta: Float64Array, presence?: ChannelParticipant[]) => void, options?: { history?: boolean; skipOwn?: boolean }): void;
+  readHistory(): [ArrayBuffer, Float64Array];
+}
+type ChannelClass = new (options: ChannelOpenOptions) => NativeChannel;
+
+/** The addon's Channel class with its batches decoded into event objects. */
+function decodingChannel(Raw: new (options: ChannelOpenOptions) => RawChannel): ChannelClass {
+  const { start, readHistory } = Raw.prototype as RawChannel;
+  class Channel extends (Raw as unknown as new (options: ChannelOpenOptions) => object) {
+    start(onBatch: (batch: ChannelEvent[]) => void, options?: { history?: boolean; skipOwn?: boolean }): void {
+      start.call(this as unknown as RawChannel, (bytes, meta, presence) => onBatch(decodeBatch(bytes, meta, presence)), options);
+    }
+    readHistory(): Array<ChannelMessage | ChannelMissed> {
+      const [bytes, meta] = readHistory.call(this as unknown as RawChannel);
+      return decodeBatch(bytes, meta) as Array<ChannelMessage | ChannelMissed>;
+    }
+  }
+  return Channel as unknown as ChannelClass;
+}
+
 let loaded: NativeAddon | undefined;
 
 /** The addon, loaded on first use. */
 export function native(): NativeAddon {
-  loaded ??= createRequire(import.meta.url)(findAddon()) as NativeAddon;
+  if (!loaded) {
+    const raw = createRequire(import.meta.url)(findAddon()) as NativeAddon;
+    if (raw.CHANNEL_BATCH_STRIDE !== BATCH_STRIDE) throw new Error(`shmscope native addon is out of date (batch stride ${raw.CHANNEL_BATCH_STRIDE}, expected ${BATCH_STRIDE}): run \`npm run build:native\``);
+    loaded = { ...raw, Channel: decodingChannel(raw.Channel as unknown as new (options: ChannelOpenOptions) => RawChannel) };
+  }
   return loaded;
 }
 

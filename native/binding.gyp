@@ -13,6 +13,8 @@
         "src/channel_presence.cc",
         "src/channel_segment.cc",
         "src/channel_binding.cc",
+        "src/channel_delivery.cc",
+        "src/channel_js.cc",
         "src/process_exit.cc",
         "src/bounded_read.cc"
       ],

@@ -14,7 +14,7 @@ const root = new URL('..', import.meta.url).pathname;
 const fuzzDir = join(root, 'native/fuzz');
 const buildDir = join(fuzzDir, 'build');
 const corpusRoot = join(fuzzDir, 'corpus');
-const coreSources = ['channel.cc', 'channel_reader.cc', 'channel_presence.cc'].map((f) => join(root, 'native/src', f));
+const coreSources = ['channel.cc', 'channel_reader.cc', 'channel_presence.cc', 'channel_delivery.cc'].map((f) => join(root, 'native/src', f));
 // max_len: header inputs are whole images (a minimal channel is 12 KiB).
 export const targets = [
   { name: 'header', source: 'fuzz_header.cc', maxLen: 24576 },

@@ -7,6 +7,8 @@
 //  - "unix: writer fans out": the writer holds 8 connections and writes each frame to all
 //    of them. No extra hop, so the strongest socket design; the goal ratio uses this one.
 //  - "unix: broker process": the usual chat-server shape (writer → hub → 8 readers), for reference.
+// All setups stay up for the whole part; each of `runs` runs sends one stream through every
+// setup in an order rotated per run (readers start each stream with a fresh record).
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
@@ -16,11 +18,13 @@ import { nowUs, payload, percentiles, sleep } from './clock';
 import { type Child, startChild, trackRoom } from './control';
 import { frame } from './framing';
 import { BENCH_RING, connect, listen } from './links';
+import { type Spread, rotated, spread } from './stats';
 
 export const READERS = 8;
 const GAP_MS = 2;
 
-export interface FanOut { transport: string; readers: number; p50: number; p99: number; n: number; incomplete: number }
+/** p50/p99 of each run; n latencies per run; incomplete: messages some reader never had, all runs. */
+export interface FanOut { transport: string; readers: number; p50: Spread; p99: Spread; n: number; incomplete: number }
 
 interface Setup { transport: string; send(text: string): void; readers: Child[]; close(): void }
 
@@ -71,49 +75,56 @@ async function brokerSetup(dir: string, total: number): Promise<Setup> {
   };
 }
 
-async function run(setup: Setup, warm: number, total: number): Promise<FanOut> {
+async function runOnce(setup: Setup, warm: number, total: number): Promise<{ p50: number; p99: number; n: number; incomplete: number }> {
   const readers = setup.readers.slice(0, READERS);
-  try {
-    await sleep(200); // let the last connection/join settle everywhere before message 0
-    const sentAt = new Array<number>(total).fill(0);
-    for (let i = 0; i < total; i++) {
-      await sleep(GAP_MS);
-      const text = payload(64, `${i}:`);
-      sentAt[i] = nowUs();
-      setup.send(text);
-    }
-    await sleep(300);
-    const reports = await Promise.all(readers.map((r) => { const t = r.next('times'); r.send({ type: 'stop' }); return t; }));
-    const times = reports.map((c) => c.times as number[]);
-    const latencies: number[] = [];
-    let incomplete = 0;
-    for (let i = warm; i < total; i++) {
-      const got = times.map((t) => t[i] ?? -1);
-      if (got.some((t) => t < 0)) { incomplete++; continue; }
-      latencies.push(Math.max(...got) - sentAt[i]!);
-    }
-    return { transport: setup.transport, readers: readers.length, ...percentiles(latencies), incomplete };
-  } finally {
-    setup.close();
-    for (const c of setup.readers) c.proc.kill('SIGKILL');
+  for (const r of readers) r.send({ type: 'reset' });
+  await sleep(200); // let the resets (and, the first time, the last connection/join) settle before message 0
+  const sentAt = new Array<number>(total).fill(0);
+  for (let i = 0; i < total; i++) {
+    await sleep(GAP_MS);
+    const text = payload(64, `${i}:`);
+    sentAt[i] = nowUs();
+    setup.send(text);
   }
+  await sleep(300);
+  const reports = await Promise.all(readers.map((r) => { const t = r.next('times'); r.send({ type: 'stop' }); return t; }));
+  const times = reports.map((c) => c.times as number[]);
+  const latencies: number[] = [];
+  let incomplete = 0;
+  for (let i = warm; i < total; i++) {
+    const got = times.map((t) => t[i] ?? -1);
+    if (got.some((t) => t < 0)) { incomplete++; continue; }
+    latencies.push(Math.max(...got) - sentAt[i]!);
+  }
+  return { ...percentiles(latencies), incomplete };
 }
 
-export async function measureFanOut(dir: string, runId: string, scale: number, log: (s: string) => void): Promise<FanOut[]> {
-  const measured = Math.max(50, Math.round(400 * scale));
-  const warm = 50;
+export async function measureFanOut(dir: string, runId: string, runs: number, scale: number, log: (s: string) => void): Promise<FanOut[]> {
+  const measured = Math.max(50, Math.round(250 * scale));
+  const warm = 30;
   const total = warm + measured;
-  const results: FanOut[] = [];
-  const setups = [
-    () => roomSetup(runId, total, false),
-    () => roomSetup(runId, total, true),
-    () => directSetup(dir, total),
-    () => brokerSetup(dir, total),
-  ];
-  for (const setup of setups) {
-    const r = await run(await setup(), warm, total);
-    results.push(r);
-    log(`  fan-out to ${r.readers}  ${r.transport.padEnd(22)} p50 ${r.p50.toFixed(1)} µs  p99 ${r.p99.toFixed(1)} µs  incomplete ${r.incomplete}`);
+  const setups: Setup[] = [];
+  try {
+    for (const setup of [() => roomSetup(runId, total, false), () => roomSetup(runId, total, true), () => directSetup(dir, total), () => brokerSetup(dir, total)]) {
+      setups.push(await setup());
+    }
+    const got = new Map(setups.map((s) => [s, [] as Array<{ p50: number; p99: number; n: number; incomplete: number }>]));
+    for (let run = 0; run < runs; run++) {
+      for (const setup of rotated(setups, run)) got.get(setup)!.push(await runOnce(setup, warm, total));
+    }
+    return setups.map((setup) => {
+      const rs = got.get(setup)!;
+      const r: FanOut = {
+        transport: setup.transport, readers: READERS, p50: spread(rs.map((x) => x.p50)), p99: spread(rs.map((x) => x.p99)),
+        n: measured, incomplete: rs.reduce((a, x) => a + x.incomplete, 0),
+      };
+      log(`  fan-out to ${r.readers}  ${r.transport.padEnd(22)} p50 median ${r.p50.median.toFixed(1)} µs (${r.p50.min.toFixed(1)}–${r.p50.max.toFixed(1)})  incomplete ${r.incomplete}`);
+      return r;
+    });
+  } finally {
+    for (const setup of setups) {
+      setup.close();
+      for (const c of setup.readers) c.proc.kill('SIGKILL');
+    }
   }
-  return results;
 }

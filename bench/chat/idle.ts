@@ -8,8 +8,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 
 import { nowUs, sleep } from './clock';
 import { type Child, startChild, trackRoom } from './control';
+import { type Spread, spread } from './stats';
 
-export interface IdleCpu { what: string; pids: number[]; seconds: number; statPercent: number; schedPercent: number }
+/** schedPercent per window of seconds/runs; statPercent over the whole time (ticks are too coarse for windows). */
+export interface IdleCpu { what: string; pids: number[]; seconds: number; statPercent: number; schedPercent: Spread }
 
 // Asked on first use: every bench child loads this module too, and they never need it.
 let ticksPerSecond = 0;
@@ -30,7 +32,7 @@ function cpuSeconds(pid: number): [number, number] {
   return [used / ticks(), ns / 1e9];
 }
 
-export async function measureIdle(runId: string, seconds: number, log: (s: string) => void): Promise<IdleCpu[]> {
+export async function measureIdle(runId: string, seconds: number, runs: number, log: (s: string) => void): Promise<IdleCpu[]> {
   const groups: Array<{ what: string; children: Child[] }> = [];
   for (const lowLatency of [false, true]) {
     const room = trackRoom(`${runId}-idle-${lowLatency ? 'll' : 'def'}`);
@@ -41,19 +43,21 @@ export async function measureIdle(runId: string, seconds: number, log: (s: strin
   try {
     await sleep(1000); // start-up work (JIT, GC) is not idling
     const pids = groups.flatMap((g) => g.children.map((c) => c.pid));
-    const before = new Map(pids.map((p) => [p, cpuSeconds(p)]));
-    const t0 = nowUs();
-    await sleep(seconds * 1000);
-    const after = new Map(pids.map((p) => [p, cpuSeconds(p)]));
-    const wall = (nowUs() - t0) / 1e6;
+    const sample = () => new Map(pids.map((p) => [p, cpuSeconds(p)]));
+    const samples = [sample()];
+    const times = [nowUs()];
+    for (let run = 0; run < runs; run++) {
+      await sleep((seconds * 1000) / runs);
+      samples.push(sample());
+      times.push(nowUs());
+    }
+    const wall = (times.at(-1)! - times[0]!) / 1e6;
+    const used = (g: { children: Child[] }, from: number, to: number, k: 0 | 1) =>
+      g.children.reduce((sum, c) => sum + samples[to]!.get(c.pid)![k] - samples[from]!.get(c.pid)![k], 0);
     return groups.map((g) => {
-      let stat = 0, sched = 0;
-      for (const c of g.children) {
-        stat += after.get(c.pid)![0] - before.get(c.pid)![0];
-        sched += after.get(c.pid)![1] - before.get(c.pid)![1];
-      }
-      const r = { what: g.what, pids: g.children.map((c) => c.pid), seconds: wall, statPercent: (stat / wall) * 100, schedPercent: (sched / wall) * 100 };
-      log(`  ${r.what.padEnd(40)} ${r.schedPercent.toFixed(3)} % of a core (schedstat), ${r.statPercent.toFixed(2)} % (stat ticks)`);
+      const windows = samples.slice(1).map((_, i) => (used(g, i, i + 1, 1) / ((times[i + 1]! - times[i]!) / 1e6)) * 100);
+      const r: IdleCpu = { what: g.what, pids: g.children.map((c) => c.pid), seconds: wall, statPercent: (used(g, 0, runs, 0) / wall) * 100, schedPercent: spread(windows) };
+      log(`  ${r.what.padEnd(40)} median ${r.schedPercent.median.toFixed(3)} % of a core (schedstat, ${runs} windows), ${r.statPercent.toFixed(2)} % (stat ticks)`);
       return r;
     });
   } finally {

@@ -25,7 +25,7 @@ export const BENCH_RING = 16 << 20;
 export function roomLink(room: string, nick: string, lowLatency: boolean): Link {
   const chat = ChatRoom.join(room, { nick, lowLatency, ringBytes: BENCH_RING, echo: false });
   let handler = ignore;
-  chat.on('message', (m) => { if (!chat.isOwn(m)) handler(m.text); });
+  chat.on('messages', (ms) => { for (const m of ms) if (!chat.isOwn(m)) handler(m.text); });
   return {
     send: (text) => { chat.send(text); },
     setHandler: (h) => { handler = h; },

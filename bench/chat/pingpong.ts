@@ -1,20 +1,24 @@
 // 1. Round trip between two Node processes, JS string to JS string: the parent sends a
 // message, the child's JS handler sends the same text back, the parent times it. One
 // message in flight at a time; the next one is sent from the handler that got the echo.
-// All four transports are set up once; each size runs in slices, the contenders taking turns.
+// All transports are set up once; each size runs `runs` times, the contenders taking turns
+// in an order rotated every run, and each run gives one p50 and p99 per contender. The C
+// floor (two C processes, a futex ping-pong over a shared segment) takes its turn too.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
 import { nowUs, payload, percentiles } from './clock';
 import { type Child, startChild, trackRoom } from './control';
+import { FLOOR, floorRoundTrip } from './floor';
 import { type Link, ipcLink, listen, roomLink, socketLink } from './links';
+import { type Spread, rotated, spread } from './stats';
 
-export interface RoundTrip { transport: string; bytes: number; p50: number; p99: number; n: number }
+/** p50 and p99 of each run; n round trips per run. */
+export interface RoundTrip { transport: string; bytes: number; p50: Spread; p99: Spread; n: number }
 
 interface Contender { transport: string; link: Link; child: Child }
 
 export const SIZES = [64, 4096, 65536];
-const CHUNKS = 4;
 
 async function contenders(dir: string, runId: string): Promise<Contender[]> {
   const out: Contender[] = [];
@@ -53,24 +57,27 @@ function rounds(link: Link, text: string, warm: number, n: number): Promise<numb
   });
 }
 
-export async function measureRoundTrips(dir: string, runId: string, scale: number, log: (s: string) => void): Promise<RoundTrip[]> {
+export async function measureRoundTrips(dir: string, runId: string, runs: number, scale: number, log: (s: string) => void): Promise<RoundTrip[]> {
   const all = await contenders(dir, runId);
   const results: RoundTrip[] = [];
   try {
     for (const bytes of SIZES) {
-      const n = Math.max(50, Math.round((bytes >= 65536 ? 500 : 2000) * scale));
+      const n = Math.max(50, Math.round((bytes >= 65536 ? 300 : 1000) * scale));
       const text = payload(bytes);
-      const samples = all.map(() => [] as number[]);
-      // In CHUNKS slices, contenders taking turns: a load burst from elsewhere on the
-      // machine then lands on all of them instead of on whichever ran at that moment.
-      for (let chunk = 0; chunk < CHUNKS; chunk++) {
-        const count = Math.ceil(n / CHUNKS);
-        for (const [i, c] of all.entries()) samples[i]!.push(...await rounds(c.link, text, Math.max(10, count >> 3), count));
+      const names = [...all.map((c) => c.transport), FLOOR];
+      const p50 = new Map(names.map((t) => [t, [] as number[]]));
+      const p99 = new Map(names.map((t) => [t, [] as number[]]));
+      for (let run = 0; run < runs; run++) {
+        for (const c of rotated([...all, null], run)) {
+          const p = c ? percentiles(await rounds(c.link, text, Math.max(10, n >> 3), n)) : floorRoundTrip(bytes, n + Math.max(10, n >> 3));
+          p50.get(c?.transport ?? FLOOR)!.push(p.p50);
+          p99.get(c?.transport ?? FLOOR)!.push(p.p99);
+        }
       }
-      for (const [i, c] of all.entries()) {
-        const p = percentiles(samples[i]!);
-        results.push({ transport: c.transport, bytes, ...p });
-        log(`  round trip ${bytes} B  ${c.transport.padEnd(22)} p50 ${p.p50.toFixed(1)} µs  p99 ${p.p99.toFixed(1)} µs`);
+      for (const transport of names) {
+        const r: RoundTrip = { transport, bytes, p50: spread(p50.get(transport)!), p99: spread(p99.get(transport)!), n };
+        results.push(r);
+        log(`  round trip ${bytes} B  ${transport.padEnd(24)} p50 median ${r.p50.median.toFixed(1)} µs (${r.p50.min.toFixed(1)}–${r.p50.max.toFixed(1)})`);
       }
     }
   } finally {

@@ -70,10 +70,14 @@ function sinkCounter(a: RoleArgs): { got(len: number): void; missed(n: number): 
   };
 }
 
-/** Receipt time of message i ("i:..." texts), -1 for never; sent to the parent on 'stop'. */
+/** Receipt time of message i ("i:..." texts), -1 for never; sent to the parent on 'stop',
+ *  started afresh on 'reset' (one stream per run). */
 function fanRecorder(a: RoleArgs): (text: string) => void {
-  const times = new Array<number>(a.total ?? 0).fill(-1);
-  onControl((c) => { if (c.type === 'stop') tell({ type: 'times', times }); });
+  let times = new Array<number>(a.total ?? 0).fill(-1);
+  onControl((c) => {
+    if (c.type === 'stop') tell({ type: 'times', times });
+    if (c.type === 'reset') times = new Array<number>(a.total ?? 0).fill(-1);
+  });
   return (text) => {
     const t = nowUs();
     const i = Number.parseInt(text.slice(0, text.indexOf(':')), 10);
@@ -84,7 +88,7 @@ function fanRecorder(a: RoleArgs): (text: string) => void {
 const roles: Record<string, (a: RoleArgs) => Promise<void> | void> = {
   'echo-room': (a) => {
     const room = join(a, 'echo');
-    room.on('message', (m) => { if (!room.isOwn(m)) room.send(m.text); });
+    room.on('messages', (ms) => { for (const m of ms) if (!room.isOwn(m)) room.send(m.text); });
   },
   'echo-socket': async (a) => {
     const s = await socketTo(a);
@@ -97,7 +101,7 @@ const roles: Record<string, (a: RoleArgs) => Promise<void> | void> = {
   'sink-room': (a) => {
     const room = join(a, 'sink');
     const count = sinkCounter(a);
-    room.on('message', (m) => count.got(m.text.length));
+    room.on('messages', (ms) => { for (const m of ms) count.got(m.text.length); });
     room.on('missed', (m) => count.missed(m.missed));
   },
   'sink-socket': async (a) => {
@@ -109,7 +113,7 @@ const roles: Record<string, (a: RoleArgs) => Promise<void> | void> = {
   'fan-room': (a) => {
     const room = join(a, 'fan');
     const record = fanRecorder(a);
-    room.on('message', (m) => record(m.text));
+    room.on('messages', (ms) => { for (const m of ms) record(m.text); });
   },
   'fan-socket': async (a) => {
     const s = await socketTo(a);

@@ -9,7 +9,10 @@
 //    writer keeps at most W (half the ring) unacknowledged: nothing is lost, like the socket.
 //  - "unpaced": the writer just sends; delivered and missed are both reported.
 // The Unix socket writer honours backpressure ('drain') and corks small frames into ~16 KiB
-// batches (one writev per batch): the socket's best conventional case.
+// batches (one writev per batch): the socket's best conventional case. The room writer
+// sends the same batches with one sendMany each (one call into the addon, one wakeup).
+// Each size runs `runs` times, the contenders (and the C floor: two C processes, a memcpy
+// ring over a shared segment) taking turns in an order rotated every run.
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -17,19 +20,31 @@ import { join } from 'node:path';
 import { ChatRoom } from '../../main/chat/room';
 import { nowUs, payload } from './clock';
 import { type Child, asControl, startChild, trackRoom } from './control';
+import { FLOOR, floorThroughput } from './floor';
 import { frame } from './framing';
 import { BENCH_RING, listen } from './links';
+import { type Spread, rotated, spread } from './stats';
 
+/** One run of one contender. */
+interface RunResult {
+  transport: string;
+  sent: number;
+  delivered: number;
+  missed: number;
+  /** Delivered payload, 10^6 bytes per second. */
+  mbPerSec: number;
+  msgPerSec: number;
+}
+
+/** All runs of one contender at one size; sent/delivered/missed are totals over the runs. */
 export interface Throughput {
   transport: string;
   bytes: number;
   sent: number;
   delivered: number;
   missed: number;
-  seconds: number;
-  /** Delivered payload, 10^6 bytes per second. */
-  mbPerSec: number;
-  msgPerSec: number;
+  mbPerSec: Spread;
+  msgPerSec: Spread;
 }
 
 interface Plan { bytes: number; warm: number; total: number }
@@ -40,15 +55,20 @@ function creditWindow(bytes: number): number {
   return Math.max(2, Math.floor(BENCH_RING / record / 2));
 }
 
-async function finish(sink: Child, plan: Plan, transport: string, t0: number, sent: number): Promise<Throughput> {
+/** Messages per write batch: ~16 KiB. */
+function corkBatch(bytes: number): number {
+  return Math.max(1, Math.floor(16384 / bytes));
+}
+
+async function finish(sink: Child, transport: string, t0: number, sent: number): Promise<RunResult> {
   const done = await sink.next('done', 120_000);
   const delivered = Number(done.delivered), missed = Number(done.missed), bytes = Number(done.bytes);
   const seconds = (Number(done.us) - t0) / 1e6;
-  return { transport, bytes: plan.bytes, sent, delivered, missed, seconds, mbPerSec: bytes / 1e6 / seconds, msgPerSec: delivered / seconds };
+  return { transport, sent, delivered, missed, mbPerSec: bytes / 1e6 / seconds, msgPerSec: delivered / seconds };
 }
 
-async function roomRun(runId: string, plan: Plan, paced: boolean): Promise<Throughput> {
-  const room = trackRoom(`${runId}-tp-${paced ? 'paced' : 'free'}-${plan.bytes}`);
+async function roomRun(runId: string, run: number, plan: Plan, paced: boolean): Promise<RunResult> {
+  const room = trackRoom(`${runId}-tp-${paced ? 'paced' : 'free'}-${plan.bytes}-${run}`);
   const writer = ChatRoom.join(room, { nick: 'writer', ringBytes: BENCH_RING, echo: false });
   const window = creditWindow(plan.bytes);
   const sink = await startChild('sink-room', { room, warm: plan.warm, total: plan.total, ackEvery: paced ? Math.max(1, window >> 3) : 0 });
@@ -59,20 +79,22 @@ async function roomRun(runId: string, plan: Plan, paced: boolean): Promise<Throu
       const c = asControl(m);
       if (c?.type === 'ack') { seen = Number(c.seen); wake?.(); }
     });
-    const text = payload(plan.bytes);
+    const batch = Array.from({ length: corkBatch(plan.bytes) }, () => payload(plan.bytes));
     let sent = 0;
     const send = async (count: number) => {
-      for (let i = 0; i < count; i++) {
+      for (let i = 0; i < count;) {
         while (paced && sent - seen >= window) await new Promise<void>((resolve) => { wake = resolve; });
-        writer.send(text);
-        sent++;
+        const n = Math.min(count - i, batch.length, paced ? window - (sent - seen) : Infinity);
+        writer.sendMany(n === batch.length ? batch : batch.slice(0, n));
+        sent += n;
+        i += n;
       }
     };
     await send(plan.warm);
     await sink.next('warm');
     const t0 = nowUs();
     await send(plan.total);
-    return await finish(sink, plan, paced ? 'shmscope credit window' : 'shmscope unpaced', t0, plan.total);
+    return await finish(sink, paced ? 'shmscope credit window' : 'shmscope unpaced', t0, plan.total);
   } finally {
     sink.proc.kill('SIGKILL');
     writer.leave();
@@ -80,7 +102,7 @@ async function roomRun(runId: string, plan: Plan, paced: boolean): Promise<Throu
   }
 }
 
-async function socketRun(dir: string, plan: Plan): Promise<Throughput> {
+async function socketRun(dir: string, plan: Plan): Promise<RunResult> {
   const path = join(dir, `tp-${randomBytes(3).toString('hex')}.sock`);
   const { server, accepted } = await listen(path);
   const sink = await startChild('sink-socket', { path, warm: plan.warm, total: plan.total });
@@ -88,7 +110,7 @@ async function socketRun(dir: string, plan: Plan): Promise<Throughput> {
   server.close();
   try {
     const text = payload(plan.bytes);
-    const batch = Math.max(1, Math.floor(16384 / plan.bytes));
+    const batch = corkBatch(plan.bytes);
     const send = async (count: number) => {
       for (let i = 0; i < count;) {
         socket.cork();
@@ -101,22 +123,44 @@ async function socketRun(dir: string, plan: Plan): Promise<Throughput> {
     await sink.next('warm');
     const t0 = nowUs();
     await send(plan.total);
-    return await finish(sink, plan, 'unix socket', t0, plan.total);
+    return await finish(sink, 'unix socket', t0, plan.total);
   } finally {
     socket.destroy();
     sink.proc.kill('SIGKILL');
   }
 }
 
-export async function measureThroughput(dir: string, runId: string, scale: number, log: (s: string) => void): Promise<Throughput[]> {
+function floorRun(plan: Plan): RunResult {
+  const r = floorThroughput(plan.bytes, plan.total);
+  return { transport: FLOOR, sent: plan.total, delivered: plan.total, missed: 0, ...r };
+}
+
+export async function measureThroughput(dir: string, runId: string, runs: number, scale: number, log: (s: string) => void): Promise<Throughput[]> {
   const results: Throughput[] = [];
   for (const bytes of [64, 65536]) {
-    const total = Math.max(100, Math.round((bytes >= 65536 ? 4000 : 200_000) * scale));
+    const total = Math.max(100, Math.round((bytes >= 65536 ? 3000 : 100_000) * scale));
     const plan: Plan = { bytes, total, warm: Math.max(10, Math.round(total / 10)) };
-    for (const run of [() => roomRun(runId, plan, true), () => roomRun(runId, plan, false), () => socketRun(dir, plan)]) {
-      const r = await run();
-      results.push(r);
-      log(`  throughput ${bytes} B  ${r.transport.padEnd(22)} ${r.mbPerSec.toFixed(1)} MB/s  ${Math.round(r.msgPerSec)} msg/s  delivered ${r.delivered}/${r.sent}  missed ${r.missed}`);
+    const contenders = [
+      (run: number) => roomRun(runId, run, plan, true),
+      (run: number) => roomRun(runId, run, plan, false),
+      () => socketRun(dir, plan),
+      () => Promise.resolve(floorRun(plan)),
+    ];
+    const byTransport = new Map<string, RunResult[]>();
+    for (let run = 0; run < runs; run++) {
+      for (const contender of rotated(contenders, run)) {
+        const r = await contender(run);
+        byTransport.set(r.transport, [...(byTransport.get(r.transport) ?? []), r]);
+      }
+    }
+    for (const [transport, rs] of byTransport) {
+      const sum = (f: (r: RunResult) => number) => rs.reduce((a, r) => a + f(r), 0);
+      const t: Throughput = {
+        transport, bytes, sent: sum((r) => r.sent), delivered: sum((r) => r.delivered), missed: sum((r) => r.missed),
+        mbPerSec: spread(rs.map((r) => r.mbPerSec)), msgPerSec: spread(rs.map((r) => r.msgPerSec)),
+      };
+      results.push(t);
+      log(`  throughput ${bytes} B  ${transport.padEnd(24)} median ${t.mbPerSec.median.toFixed(1)} MB/s (${t.mbPerSec.min.toFixed(1)}–${t.mbPerSec.max.toFixed(1)})  delivered ${t.delivered}/${t.sent}  missed ${t.missed}`);
     }
   }
   return results;

@@ -1,6 +1,8 @@
 // ChatRoom: one participant in a room, for the CLI, the Electron app and web mode.
 // Wraps the addon's Channel: messages arrive from the addon's waiter thread in batches
-// and are re-emitted one by one; no timers, no polling here.
+// (up to 1,024 events per callback), re-emitted as one 'messages' event per run of
+// messages for batch listeners and one 'message' event each for the others (each kind only
+// when someone listens); no timers, no polling here.
 import { EventEmitter } from 'node:events';
 
 import {
@@ -49,6 +51,9 @@ export interface ChatRoomOptions {
 
 export interface ChatRoomEvents {
   message: [ChannelMessage];
+  /** The same messages as 'message', a run at a time (in order; a 'missed' or 'presence'
+   *  event between two messages ends a run): one call per batch instead of one per message. */
+  messages: [ChannelMessage[]];
   missed: [ChannelMissed];
   presence: [VerifiedParticipant[]];
 }
@@ -129,6 +134,10 @@ export class ChatRoom extends EventEmitter<ChatRoomEvents> {
   /** Sends to everyone (this room too, unless echo is false); returns the message's seq. RangeError when too long. */
   send(text: string): number { return this.channel.send(text); }
 
+  /** Sends the texts in order with one call into the addon and one wakeup of the room; returns
+   *  the last seq. RangeError for a text too long (those before it are sent). */
+  sendMany(texts: readonly string[]): number { return this.channel.sendMany(texts); }
+
   /** Whether a message came from this participant. */
   isOwn(message: ChannelMessage): boolean { return message.pid === this.pid && message.slot === this.slot; }
 
@@ -149,17 +158,29 @@ export class ChatRoom extends EventEmitter<ChatRoomEvents> {
 
   private dispatch(batch: ChannelEvent[]): void {
     try {
+      const each = this.listenerCount('message') > 0;
+      const runs = this.listenerCount('messages') > 0;
+      let run: ChannelMessage[] = [];
+      const flush = () => {
+        if (run.length === 0) return;
+        const messages = run;
+        run = [];
+        this.emit('messages', messages);
+      };
       for (const event of batch) {
         if (this.left) return;
-        switch (event.type) {
-          case 'message': this.emit('message', event); break;
-          case 'missed': this.emit('missed', event); break;
-          case 'presence':
-            // Verifying reads /proc: only for someone who listens.
-            if (this.listenerCount('presence') > 0) this.emit('presence', this.verifier.verify(event.participants));
-            break;
+        if (event.type === 'message') {
+          if (each) this.emit('message', event);
+          if (runs) run.push(event);
+          continue;
         }
+        flush();
+        if (this.left) return;
+        if (event.type === 'missed') this.emit('missed', event);
+        // Verifying reads /proc: only for someone who listens.
+        else if (this.listenerCount('presence') > 0) this.emit('presence', this.verifier.verify(event.participants));
       }
+      if (!this.left) flush();
     } catch (error) {
       // Thrown inside the addon's callback, a listener's error would only produce a
       // warning; rethrown from a microtask it is a normal uncaught exception.

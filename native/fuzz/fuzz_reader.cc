@@ -10,7 +10,9 @@
 // Oracles, besides ASan/UBSan and libFuzzer's timeout: every event is well-formed and
 // Poll is bounded; when nothing hostile happened (no overlay, scribble or tail rewrite)
 // every delivered message is byte-for-byte the one sent with that sequence number, in
-// increasing order, and delivered + missed accounts for every sequence number.
+// increasing order, and delivered + missed accounts for every sequence number. Finally the
+// history is read into a Batch (the addon's delivery type): every item's bytes lie inside
+// the batch, its ASCII flags are right, and on a clean image every message is the one sent.
 #include <unistd.h>
 
 #include <cstdio>
@@ -18,6 +20,7 @@
 #include <vector>
 
 #include "../src/channel.h"
+#include "../src/channel_delivery.h"
 #include "fuzz_support.h"
 
 using namespace shmscope::chan;
@@ -58,7 +61,9 @@ struct Harness {
   void Send(uint16_t length) {
     std::string text(length % (g.maxPayload + 1), '\0');
     const uint64_t seq = hostile ? 0 : sent.size() + 1;
-    for (size_t i = 0; i < text.size(); ++i) text[i] = static_cast<char>('a' + (seq * 7 + i) % 26);
+    // Every fourth text has its top bits set (not ASCII), for the batch's ASCII flags.
+    const int high = seq % 4 == 3 ? 0x80 : 0;
+    for (size_t i = 0; i < text.size(); ++i) text[i] = static_cast<char>(('a' + (seq * 7 + i) % 26) | high);
     try {
       const uint64_t got = writer.Send(text);
       if (!hostile) {
@@ -128,6 +133,33 @@ struct Harness {
   }
 };
 
+bool AsciiBytes(std::string_view t) {
+  for (unsigned char c : t) if (c >= 0x80) return false;
+  return true;
+}
+
+void CheckHistoryBatch(const Harness& h) {
+  Batch batch;
+  ReadHistory(h.writer, batch);
+  uint64_t lastSeq = 0;
+  for (const Batch::Item& it : batch.items) {
+    if (it.kind == Event::kMissed) {
+      Require(it.missed > 0, "batch: missed count positive");
+      continue;
+    }
+    Require(uint64_t{it.nickAt} + it.nickLength <= batch.used && uint64_t{it.textAt} + it.textLength <= batch.used,
+            "batch: nick and text inside the filled bytes");
+    Require(it.nickLength <= kMaxNick && it.textLength <= h.g.maxPayload, "batch: lengths within limits");
+    const std::string_view nick(reinterpret_cast<const char*>(batch.bytes.data()) + it.nickAt, it.nickLength);
+    const std::string_view text(reinterpret_cast<const char*>(batch.bytes.data()) + it.textAt, it.textLength);
+    Require(it.nickAscii == AsciiBytes(nick) && it.textAscii == AsciiBytes(text), "batch: ASCII flags right");
+    if (h.hostile) continue;
+    Require(it.seq >= 1 && it.seq <= h.sent.size() && text == h.sent[it.seq - 1] && nick == "fuzz", "batch: history intact");
+    Require(it.seq > lastSeq, "batch: history in order, once");
+    lastSeq = it.seq;
+  }
+}
+
 // Every record's time, pinned: the run then depends on the input only, not on the date.
 // Chosen to be hostile: its high bits (ms >> 28) are the tag of position 107008 and its
 // low nibble is PADDING, so if a time ever sat where a record can start again, a send
@@ -175,5 +207,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (h.events.size() == before) break;
   }
   h.Check();
+  CheckHistoryBatch(h);
   return 0;
 }

@@ -219,6 +219,12 @@ bool Channel::ClaimRecordWord(uint64_t position, uint64_t length, uint64_t state
 }
 
 uint64_t Channel::Send(std::string_view text) {
+  const uint64_t seq = Append(text);
+  Notify();
+  return seq;
+}
+
+uint64_t Channel::Append(std::string_view text) {
   if (!writable_) throw ChannelError("EACCES", "channel is attached read-only");
   if (text.size() > geo_.maxPayload) {
     throw ChannelError("ERANGE", "message is " + std::to_string(text.size()) + " bytes; this room accepts at most " +
@@ -262,7 +268,6 @@ uint64_t Channel::Send(std::string_view text) {
                                                     std::memory_order_acq_rel)) {
     throw ChannelError("ESTALLED", stalled);
   }
-  Notify();
   return seq;
 }
 
