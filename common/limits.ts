@@ -10,11 +10,16 @@ export const NICK_MAX_BYTES = 32;
 /** A POSIX shared memory name after the leading '/': NAME_MAX. */
 export const POSIX_NAME_MAX_BYTES = 255;
 
-const utf8 = new TextEncoder();
-
-/** UTF-8 length of a string, as the C++ sees it. */
+/** UTF-8 length of a string, as the C++ sees it (a lone surrogate counts as U+FFFD, 3 bytes, as
+ *  TextEncoder writes it). Counted by hand: the sandboxed preload bundles this file, and its
+ *  test runs it where there is no TextEncoder. */
 export function utf8Bytes(text: string): number {
-  return utf8.encode(text).length;
+  let bytes = 0;
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
 }
 
 /** Why `nick` is too long, or null: at most NICK_MAX_BYTES bytes of UTF-8 ("é" is 2). */

@@ -2,6 +2,7 @@
 // WebSocket is untrusted (a compromised renderer, a foreign page), so main checks every
 // argument against these before the service sees it. No Node or DOM imports: this file is
 // bundled into the preload and the renderer too.
+import { utf8Bytes } from './limits';
 
 /** A rejected argument. `code` is EINVAL so it travels like the OS errors do. */
 export class ContractError extends Error {
@@ -42,12 +43,11 @@ export function str(options: { min?: number; max: number; pattern?: RegExp; hint
 
 /** A string of 1 to `maxBytes` UTF-8 bytes (what the C++ counts), without NUL. */
 export function utf8str(options: { maxBytes: number }): Validator<string> {
-  const encoder = new TextEncoder();
   return (value, name) => {
     if (typeof value !== 'string') fail(name, 'must be a string', value);
     if (value.length === 0) fail(name, 'must not be empty', value);
     if (value.includes('\0')) fail(name, 'must not contain NUL characters', value);
-    if (encoder.encode(value).length > options.maxBytes) fail(name, `must be at most ${options.maxBytes} bytes of UTF-8`, value);
+    if (utf8Bytes(value) > options.maxBytes) fail(name, `must be at most ${options.maxBytes} bytes of UTF-8`, value);
     return value;
   };
 }

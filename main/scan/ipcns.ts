@@ -4,7 +4,6 @@
 // the IPC namespace (not the mount namespace: /bin/sh, cat and /proc stay ours) and prints the
 // namespace it is in, then the table. A pid reused by a process of another namespace in between
 // is caught by that first line. Without root, the rows say what the mappings show.
-import { execFileSync } from 'node:child_process';
 import type { Attacher, SysvRow } from '../../common/scan-types';
 import type { ProcessInfo, ProcessMatches } from './maps';
 import { largestRange, toAttacher } from './row-parts';
@@ -25,6 +24,9 @@ export function namespaceInode(link: string): number {
 function readInside(ns: string, pids: readonly number[]): { text: string } | { error: string } {
   if (process.geteuid?.() !== 0) return { error: 'entering another IPC namespace (setns) needs root' };
   let error = 'no process of the namespace could be entered';
+  // Loaded here, not imported: only a scan that meets another namespace needs child processes,
+  // and `shmscope ls` starts faster without the module.
+  const { execFileSync } = process.getBuiltinModule('node:child_process');
   for (const pid of pids) {
     try {
       const out = execFileSync(NSENTER, [`--ipc=/proc/${pid}/ns/ipc`, '--', '/bin/sh', '-c', 'readlink /proc/self/ns/ipc && exec cat /proc/sysvipc/shm'], {

@@ -112,7 +112,9 @@ describe('segment references (property)', () => {
       const e = error as ShmscopeError;
       expect(e.code).toBe(want);
       expect(e.message.endsWith(`(${want})`)).toBe(true);
-      expect(e.subject).toBe(text === '' ? '(empty reference)' : text);
+      // POSIX refs are spelled one way in messages: posix:NAME, without the optional leading slash.
+      const spelled = text.startsWith('posix:/') ? `posix:${text.slice('posix:/'.length)}` : text;
+      expect(e.subject).toBe(text === '' ? '(empty reference)' : spelled);
     }), { numRuns: RUNS });
   });
 });
