@@ -14,10 +14,11 @@
 // without a bundler: relative imports here carry their .ts extension.
 import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import { errnoCode, isGone, readShared } from './fsutil.ts';
+import { devToken, lineAt, type Line, type Range } from './maps-line.ts';
 import { hasKinds, matchKinds, memfdDescriptors, type FdMatch, type KindMatches } from './maps-kinds.ts';
 import type { UnreadableProcess } from '../../common/scan-types';
 
-export interface Range { start: string; end: string; writable: boolean }
+export { devToken, lineAt, type Line, type Range };
 
 /** An unlinked /dev/shm object one process maps: its last name (bytes) and the ranges. */
 export interface DeletedMatch { name: Uint8Array; ranges: Range[] }
@@ -62,55 +63,15 @@ export interface MapsTargets {
   shmDev: string | null;
 }
 
-/** The device as /proc/PID/maps prints it: "%02x:%02x" of major and minor. */
-export function devToken(dev: number): string {
-  const d = BigInt(dev);
-  const major = Number(((d >> 8n) & 0xfffn) | ((d >> 32n) & 0xfffff000n));
-  const minor = Number((d & 0xffn) | ((d >> 12n) & 0xffffff00n));
-  return `${major.toString(16).padStart(2, '0')}:${minor.toString(16).padStart(2, '0')}`;
-}
-
 export function posixKey(dev: number, ino: number): string {
   return `${devToken(dev)} ${ino}`;
 }
-
-export interface Line { range: Range; dev: string; inode: number; pathStart: number; lineEnd: number; shared: boolean }
 
 const NL = 10;
 const SPACE = 32;
 const SYSV = Buffer.from('/SYSV', 'latin1');
 const DELETED = Buffer.from(' (deleted)', 'latin1');
 const SEM_PREFIX = Buffer.from('sem.', 'latin1');
-
-/** Parses the maps line that contains byte `at`. */
-export function lineAt(buf: Buffer, at: number): Line | null {
-  const lineStart = at === 0 ? 0 : buf.lastIndexOf(NL, at - 1) + 1;
-  let lineEnd = buf.indexOf(NL, at);
-  if (lineEnd === -1) lineEnd = buf.length;
-  const dash = buf.indexOf(0x2d, lineStart); // '-'
-  const s1 = buf.indexOf(SPACE, lineStart);
-  const s2 = buf.indexOf(SPACE, s1 + 1);
-  const s3 = buf.indexOf(SPACE, s2 + 1);
-  const s4 = buf.indexOf(SPACE, s3 + 1);
-  const s5 = buf.indexOf(SPACE, s4 + 1);
-  if (dash < 0 || s1 < 0 || s2 < 0 || s3 < 0 || s4 < 0 || s5 < 0 || s5 > lineEnd || dash > s1) return null;
-  let inode = 0;
-  for (let i = s4 + 1; i < s5; i++) inode = inode * 10 + (buf[i]! - 48);
-  let pathStart = s5;
-  while (pathStart < lineEnd && buf[pathStart] === SPACE) pathStart++;
-  return {
-    range: {
-      start: `0x${buf.toString('latin1', lineStart, dash)}`,
-      end: `0x${buf.toString('latin1', dash + 1, s1)}`,
-      writable: buf[s1 + 2] === 0x77, // 'w' in "rw-s"
-    },
-    dev: buf.toString('latin1', s3 + 1, s4),
-    inode,
-    pathStart,
-    lineEnd,
-    shared: buf[s1 + 4] === 0x73, // 's' in "rw-s"
-  };
-}
 
 function add<K>(map: Map<K, Range[]>, key: K, range: Range): void {
   const list = map.get(key);

@@ -66,7 +66,7 @@ describe('ChatRoom batches', () => {
     const bob = join(name, 'bob');
     const got = collect(bob, (ms) => ms.length >= 2);
     const tooLong = 'x'.repeat(ann.info.maxText + 1);
-    expect(() => ann.sendMany(['one', 'two', tooLong, 'never'])).toThrow(expect.objectContaining({ name: 'RangeError', code: 'ERR_OUT_OF_RANGE', message: expect.stringContaining(`message is ${ann.info.maxText + 1} bytes`) }));
+    expect(() => ann.sendMany(['one', 'two', tooLong, 'never'])).toThrow(expect.objectContaining({ name: 'RangeError', code: 'ERANGE', message: expect.stringContaining(`message is ${ann.info.maxText + 1} bytes`) }));
     await got.finished;
     expect(got.each.map((m) => m.text)).toEqual(['one', 'two']);
     expect(ann.history().map((m) => m.text)).toEqual(['one', 'two']);

@@ -141,7 +141,7 @@ describe('as an unprivileged user', () => {
       expect(result.unreadableProcesses).toBeGreaterThan(0);
       expect(row.unreadableProcesses).toBe(result.unreadableProcesses);
       // ... and named: pid, command and why.
-      expect(result.unreadable).toContainEqual({ pid: holder.pid, command: 'python3', reason: 'EACCES' });
+      expect(result.unreadable, JSON.stringify(result.unreadable.filter((u) => u.pid === holder.pid))).toContainEqual({ pid: holder.pid, command: 'python3', reason: 'EACCES' });
       expect(result.unreadable.length).toBe(result.unreadableProcesses);
       expect(result.scannedProcesses).toBeGreaterThanOrEqual(1); // at least itself
 
