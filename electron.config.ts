@@ -8,6 +8,7 @@ export const nodeEntries: Record<string, string> = {
   'bench/scan': 'bench/scan.ts',
   'bench/chat': 'bench/chat.ts',
   'bench/hex': 'bench/hex.ts',
+  'bench/chat-frames': 'bench/chat-frames.ts',
   'main/electron': 'main/electron/index.ts',
   // The /proc walk's worker thread, beside each bundle that scans (main/scan/maps-thread.ts).
   'main/maps-worker': 'main/scan/maps-worker.ts',

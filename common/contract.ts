@@ -118,8 +118,8 @@ export interface Participant {
   pid: number;
   slot: number;
   nick: string;
-  /** Milliseconds since the epoch. */
-  joined: number;
+  /** When it joined: milliseconds since the epoch (the name every layer uses, addon included). */
+  joinedAt: number;
   /** The user the pid runs as (real uid, /proc/PID/status); absent when that could not be read. */
   uid?: number;
   user?: string;
@@ -308,7 +308,9 @@ export const events = {
   bytesChanged: {} as BytesChanged,
   viewChanged: {} as ViewChanged,
   searchProgress: {} as SearchProgress,
-  chatMessage: {} as { sessionId: string; message: ChatMessage },
+  /** New messages of a session, in seq order, each once: one event per batch the reader
+   *  delivered (up to 1,024 messages), not one per message. */
+  chatMessages: {} as { sessionId: string; messages: ChatMessage[] },
   /** Messages this session will never see: lapped by writers, or lost with a dead writer. */
   chatMissed: {} as { sessionId: string; count: number; reason: 'lapped' | 'unblocked' | 'corrupt' },
   chatPresence: {} as { sessionId: string; participants: Participant[] },

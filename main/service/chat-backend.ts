@@ -1,6 +1,6 @@
-// Adapts main/chat's ChatRoom to the service's ChatRoomHandle. The room is joined at the
-// live tail and its history read right after, so nothing falls in between; live messages
-// the history already holds (sent in that instant) are dropped by seq, so none shows twice.
+// Adapts main/chat's ChatRoom to the service's ChatRoomHandle: each run of messages the
+// reader delivered stays one batch. The room is joined at the live tail and its history
+// read right after, so nothing falls in between (ChatSessions drops what arrives twice).
 import { ChatRoom } from '../chat';
 import type { ChannelMessage, VerifiedParticipant } from '../chat/room';
 import type { ChatMessage, Participant } from '../../common/contract';
@@ -12,7 +12,7 @@ function toMessage(m: ChannelMessage): ChatMessage {
 
 function toParticipant(p: VerifiedParticipant): Participant {
   return {
-    pid: p.pid, slot: p.slot, nick: p.nick, joined: p.joinedAt,
+    pid: p.pid, slot: p.slot, nick: p.nick, joinedAt: p.joinedAt,
     ...(p.uid !== null && p.user !== null ? { uid: p.uid, user: p.user } : {}),
     verified: p.verified, reason: p.reason,
   };
@@ -21,23 +21,15 @@ function toParticipant(p: VerifiedParticipant): Participant {
 export const joinChatRoom: ChatJoin = async (room, { nick, trustOwner }) => {
   // keepAlive false: an open room must not keep `shmscope serve` from exiting on Ctrl-C.
   const chat = ChatRoom.join(room, { nick, history: false, keepAlive: false, trustOwner });
-  let lastHistorySeq = -1;
   const handle: ChatRoomHandle = {
     pid: chat.pid,
     slot: chat.slot,
     owner: { ...chat.owner },
-    onMessage(listener) {
-      chat.on('message', (m) => { if (m.seq > lastHistorySeq) listener(toMessage(m)); });
-    },
+    onMessages(listener) { chat.on('messages', (ms) => listener(ms.map(toMessage))); },
     onMissed(listener) { chat.on('missed', (m) => listener(m.missed, m.reason)); },
     onPresence(listener) { chat.on('presence', (ps) => listener(ps.map(toParticipant))); },
     send(text) { chat.send(text); },
-    history() {
-      const messages = chat.history().map(toMessage);
-      const last = messages.at(-1);
-      if (last && last.seq > lastHistorySeq) lastHistorySeq = last.seq;
-      return messages;
-    },
+    history: () => chat.history().map(toMessage),
     participants: () => chat.participants().map(toParticipant),
     leave() { chat.leave(); },
   };

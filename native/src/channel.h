@@ -93,7 +93,7 @@ class EventSink {
 struct Participant {
   uint32_t slot = 0;
   uint32_t pid = 0;
-  uint64_t joinedMs = 0;
+  uint64_t joinedAt = 0;  // ms since the epoch
   std::string nick;
   bool quiet = false;  // kSlotQuiet: a one-shot participant, not announced
 };

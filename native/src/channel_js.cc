@@ -22,7 +22,7 @@ Napi::Array ParticipantsToJs(Napi::Env env, const std::vector<chan::Participant>
     o.Set("slot", ps[i].slot);
     o.Set("pid", ps[i].pid);
     o.Set("nick", Napi::String::New(env, ps[i].nick));
-    o.Set("joinedAt", static_cast<double>(ps[i].joinedMs));
+    o.Set("joinedAt", static_cast<double>(ps[i].joinedAt));
     if (ps[i].quiet) o.Set("quiet", true);
     a.Set(static_cast<uint32_t>(i), o);
   }

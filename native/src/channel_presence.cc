@@ -60,7 +60,7 @@ uint32_t Channel::Join(std::string_view nick, bool quiet) {
       const uint32_t epoch = OwnerEpoch(seen) + 1;
       if (!owner.compare_exchange_strong(seen, MakeOwner(pid_, epoch, kSlotJoining), std::memory_order_acq_rel)) continue;
       At64(s - base_ + kSlotStartTime).store(startTime_, std::memory_order_relaxed);
-      At64(s - base_ + kSlotJoinedMs).store(NowMs(), std::memory_order_relaxed);
+      At64(s - base_ + kSlotJoinedAt).store(NowMs(), std::memory_order_relaxed);
       s[kSlotNickLength] = static_cast<uint8_t>(nick.size());
       s[kSlotFlags] = quiet ? kSlotQuiet : 0;
       std::memcpy(s + kSlotNick, nick.data(), nick.size());
@@ -100,7 +100,7 @@ std::vector<Participant> Channel::Participants(bool reap) {
     p.pid = OwnerPid(w1);
     SHMSCOPE_BETWEEN_LOADS();
     const uint64_t startTime = At64(s - base_ + kSlotStartTime).load(std::memory_order_relaxed);
-    p.joinedMs = At64(s - base_ + kSlotJoinedMs).load(std::memory_order_relaxed);
+    p.joinedAt = At64(s - base_ + kSlotJoinedAt).load(std::memory_order_relaxed);
     uint8_t nickLength = __atomic_load_n(s + kSlotNickLength, __ATOMIC_RELAXED);
     p.quiet = (__atomic_load_n(s + kSlotFlags, __ATOMIC_RELAXED) & kSlotQuiet) != 0;
     if (nickLength > kMaxNick) nickLength = kMaxNick;  // scribbled: clamp, never overrun the slot

@@ -1,13 +1,14 @@
 // One joined chat room's state as a pure reducer: the message list (history first, then live
 // messages), "N messages missed" notices, and the presence list. Kept apart from the Svelte
-// component so ordering/dedup rules are tested directly.
+// component so ordering rules are tested directly. Live messages come from main in seq
+// order and each once (main/service/chat.ts de-duplicates), a batch at a time.
 import type { ChatMessage, ChatRoomOwner, ChatSession, Participant, ShmscopeApi } from './contract';
 
 /** Why messages were lost (the contract's chatMissed.reason). */
 export type MissedReason = 'lapped' | 'unblocked' | 'corrupt';
 
 /** The part of the contract the chat panel uses. */
-export type ChatApi = Pick<ShmscopeApi, 'chatJoin' | 'chatSend' | 'chatLeave' | 'onChatMessage' | 'onChatMissed' | 'onChatPresence'>;
+export type ChatApi = Pick<ShmscopeApi, 'chatJoin' | 'chatSend' | 'chatLeave' | 'onChatMessages' | 'onChatMissed' | 'onChatPresence'>;
 
 export type ChatEntry =
   | { type: 'message'; key: string; message: ChatMessage; own: boolean }
@@ -25,7 +26,7 @@ export interface RoomState {
   participants: Participant[];
   /** Who owns the room's segment, when the backend says. */
   owner: ChatRoomOwner | null;
-  /** Highest seq seen, so a message delivered twice (history + live) shows once. */
+  /** Highest seq shown: after a reconnect, the new session's history past it is what was missed. */
   lastSeq: number;
   /** Total messages reported missed since joining. */
   missedTotal: number;
@@ -62,9 +63,12 @@ export function joinedRoom(session: ChatSession): RoomState {
   };
 }
 
-export function addMessage(state: RoomState, message: ChatMessage): RoomState {
-  if (message.seq <= state.lastSeq) return state; // already shown (from history, or delivered twice)
-  return { ...state, lastSeq: message.seq, entries: trim([...state.entries, messageEntry(message, state.pid, state.slot)]) };
+/** A batch of new messages (seq order, each once) in one step: one copy of the list per batch. */
+export function addMessages(state: RoomState, messages: readonly ChatMessage[]): RoomState {
+  const last = messages.at(-1);
+  if (!last) return state;
+  const added = messages.map((m) => messageEntry(m, state.pid, state.slot));
+  return { ...state, lastSeq: last.seq, entries: trim([...state.entries, ...added]) };
 }
 
 export function addMissed(state: RoomState, count: number, reason: MissedReason = 'lapped'): RoomState {
@@ -87,7 +91,7 @@ export function participantKey(p: Participant): string {
 }
 
 export function sortParticipants(participants: readonly Participant[]): Participant[] {
-  return [...participants].sort((a, b) => a.joined - b.joined || a.pid - b.pid || a.slot - b.slot);
+  return [...participants].sort((a, b) => a.joinedAt - b.joinedAt || a.pid - b.pid || a.slot - b.slot);
 }
 
 /** New presence list, plus "X joined"/"X left" notices for the difference. */
@@ -159,6 +163,5 @@ export function rejoinedRoom(old: RoomState, session: ChatSession): RoomState {
     lastSeq: restarted ? -1 : old.lastSeq,
   };
   next = addNotice(next, restarted ? `reconnected; ${old.room} was recreated meanwhile` : `reconnected to ${old.room}`);
-  for (const message of history) next = addMessage(next, message);
-  return next;
+  return addMessages(next, history.filter((m) => m.seq > next.lastSeq));
 }

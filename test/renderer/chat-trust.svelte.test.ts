@@ -45,7 +45,7 @@ function squattedApi(): { api: ShmscopeApi; joins: unknown[][] } {
         owner: nobody,
         participants: [
           ...session.participants.map((p) => ({ ...p, verified: true, reason: 'has this room attached' })),
-          { pid: 1, slot: 5, nick: 'admin', joined: 0, uid: 0, user: 'root', verified: false, reason: 'pid 1 runs as root (uid 0) and does not have this room attached: a forged or stale entry' },
+          { pid: 1, slot: 5, nick: 'admin', joinedAt: 0, uid: 0, user: 'root', verified: false, reason: 'pid 1 runs as root (uid 0) and does not have this room attached: a forged or stale entry' },
         ],
       };
     },

@@ -97,11 +97,11 @@ describe('ChatPanel', () => {
     expect(qa('[data-testid="chat-message"]').map((m) => m.textContent)).toEqual([expect.stringContaining('from before')]);
     expect(qa('[data-testid="chat-participant"]').map((p) => p.dataset['nick'])).toEqual(['me']);
 
-    fake.emit('chatMessage', { sessionId: 's1', message: { seq: 1, pid: 7, slot: 2, nick: 'bob', text: 'hi all', time: 0 } });
-    fake.emit('chatMessage', { sessionId: 'other-window', message: { seq: 9, pid: 7, slot: 2, nick: 'x', text: 'not ours', time: 0 } });
+    fake.emit('chatMessages', { sessionId: 's1', messages: [{ seq: 1, pid: 7, slot: 2, nick: 'bob', text: 'hi all', time: 0 }] });
+    fake.emit('chatMessages', { sessionId: 'other-window', messages: [{ seq: 9, pid: 7, slot: 2, nick: 'x', text: 'not ours', time: 0 }] });
     fake.emit('chatMissed', { sessionId: 's1', count: 3, reason: 'lapped' });
-    fake.emit('chatMessage', { sessionId: 's1', message: { seq: 5, pid: 4242, slot: 0, nick: 'me', text: 'mine', time: 0 } });
-    fake.emit('chatPresence', { sessionId: 's1', participants: [{ pid: 4242, slot: 0, nick: 'me', joined: 1 }, { pid: 7, slot: 2, nick: 'bob', joined: 2 }] });
+    fake.emit('chatMessages', { sessionId: 's1', messages: [{ seq: 5, pid: 4242, slot: 0, nick: 'me', text: 'mine', time: 0 }] });
+    fake.emit('chatPresence', { sessionId: 's1', participants: [{ pid: 4242, slot: 0, nick: 'me', joinedAt: 1 }, { pid: 7, slot: 2, nick: 'bob', joinedAt: 2 }] });
     flushSync();
     const messages = qa('[data-testid="chat-message"]');
     expect(messages.map((m) => m.dataset['seq'])).toEqual(['0', '1', '5']);

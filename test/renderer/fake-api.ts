@@ -22,7 +22,7 @@ export interface FakeApi {
 
 export function createFakeApi(initial: SegmentRow[] = []): FakeApi {
   const listeners: Listeners = {
-    segmentsChanged: new Set(), bytesChanged: new Set(), viewChanged: new Set(), searchProgress: new Set(), chatMessage: new Set(), chatMissed: new Set(), chatPresence: new Set(), menu: new Set(),
+    segmentsChanged: new Set(), bytesChanged: new Set(), viewChanged: new Set(), searchProgress: new Set(), chatMessages: new Set(), chatMissed: new Set(), chatPresence: new Set(), menu: new Set(),
   };
   const calls: [string, unknown[]][] = [];
   const segments = [...initial];
@@ -67,7 +67,7 @@ export function createFakeApi(initial: SegmentRow[] = []): FakeApi {
     };
   }
 
-  const me: Participant = { pid: 4242, slot: 0, nick: 'me', joined: 1 };
+  const me: Participant = { pid: 4242, slot: 0, nick: 'me', joinedAt: 1 };
 
   const api: ShmscopeApi = {
     info: () => call('info', [], () => ({ version: '0.0.0', transport: 'web' as const, pid: 4242, uid: 1000, user: 'tester', hostname: 'box', readOnly: false })),
@@ -138,7 +138,7 @@ export function createFakeApi(initial: SegmentRow[] = []): FakeApi {
     onBytesChanged: on('bytesChanged'),
     onViewChanged: on('viewChanged'),
     onSearchProgress: on('searchProgress'),
-    onChatMessage: on('chatMessage'),
+    onChatMessages: on('chatMessages'),
     onChatMissed: on('chatMissed'),
     onChatPresence: on('chatPresence'),
     onMenu: on('menu'),

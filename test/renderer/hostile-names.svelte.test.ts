@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import ChatRoom from '../../renderer/components/ChatRoom.svelte';
 import SegmentDetails from '../../renderer/components/SegmentDetails.svelte';
 import SegmentsTable from '../../renderer/components/SegmentsTable.svelte';
-import { addMessage, joinedRoom } from '../../renderer/lib/chat';
+import { addMessages, joinedRoom } from '../../renderer/lib/chat';
 import type { Attacher } from '../../renderer/lib/contract';
 import { mergeScan } from '../../renderer/lib/segments';
 import { posixRow } from './fixtures';
@@ -55,8 +55,8 @@ describe('hostile names in the UI', () => {
 
   test('chat shows nicks and messages visibly, keeping a message\'s own line breaks', () => {
     const nick = '\u001b[6n\u202E';
-    let room = joinedRoom({ sessionId: 's1', room: 'r', nick: 'me', pid: 1, slot: 0, history: [], participants: [{ pid: 9, slot: 1, nick, joined: 1 }] });
-    room = addMessage(room, { seq: 0, pid: 9, slot: 1, nick, time: 0, text: 'see \u202Etxt.exe\r\nsecond\u009b6n' });
+    let room = joinedRoom({ sessionId: 's1', room: 'r', nick: 'me', pid: 1, slot: 0, history: [], participants: [{ pid: 9, slot: 1, nick, joinedAt: 1 }] });
+    room = addMessages(room, [{ seq: 0, pid: 9, slot: 1, nick, time: 0, text: 'see \u202Etxt.exe\r\nsecond\u009b6n' }]);
     component = mount(ChatRoom, { target, props: { state: room, send: async () => {}, leave: () => {} } });
     flushSync();
     const message = target.querySelector('[data-testid="chat-message"]')!;

@@ -1,6 +1,6 @@
 // Pure renderer logic: hex parsing, virtual scroll geometry, row width, table marks, chat reducer.
 import { describe, expect, test } from 'vitest';
-import { addMessage, addMissed, joinedRoom, setPresence } from '../../renderer/lib/chat';
+import { addMessages, addMissed, joinedRoom, setPresence } from '../../renderer/lib/chat';
 import type { ChatMessage } from '../../renderer/lib/contract';
 import { posixRow, sysvRow } from './fixtures';
 import { bytesPerRowFor, formatSize, offsetDigits, parseHexPattern, parseOffset, rowWidthCh, selectionAsText } from '../../renderer/lib/hex';
@@ -112,23 +112,24 @@ describe('segments table logic', () => {
 
 describe('chat reducer', () => {
   const msg = (seq: number, nick = 'ann', pid = 10, slot = 0): ChatMessage => ({ seq, pid, slot, nick, text: `m${seq}`, time: 0 });
-  test('history, dedup, missed notices, presence', () => {
+  test('history, batches, missed notices, presence', () => {
     let s = joinedRoom({ sessionId: 's', room: 'lobby', nick: 'me', pid: 99, slot: 3, history: [msg(2), msg(1)], participants: [] });
     expect(s.entries.filter((e) => e.type === 'message').map((e) => e.type === 'message' && e.message.seq)).toEqual([1, 2]);
-    s = addMessage(s, msg(2)); // delivered twice: shown once
-    s = addMessage(s, msg(3, 'me', 99, 1)); // same pid, other window's slot: not ours
-    expect(s.entries.at(-1)).toMatchObject({ type: 'message', own: false });
-    s = addMessage(s, msg(4, 'me', 99, 3));
-    expect(s.entries.filter((e) => e.type === 'message')).toHaveLength(4);
-    expect(s.entries.at(-1)).toMatchObject({ type: 'message', own: true });
+    const before = s;
+    // One batch, one step: a single new list with both messages, the old state untouched.
+    s = addMessages(s, [msg(3, 'me', 99, 1), msg(4, 'me', 99, 3)]); // same pid: ours only with our slot
+    expect(before.entries.filter((e) => e.type === 'message')).toHaveLength(2);
+    expect(s.entries.filter((e) => e.type === 'message').map((e) => e.type === 'message' && [e.message.seq, e.own])).toEqual([[1, false], [2, false], [3, false], [4, true]]);
+    expect(s.lastSeq).toBe(4);
+    expect(addMessages(s, [])).toBe(s);
     s = addMissed(s, 5);
     s = addMissed(s, 2);
     expect(s.entries.at(-1)).toMatchObject({ type: 'missed', count: 7, reason: 'lapped' });
     s = addMissed(s, 1, 'unblocked'); // a different cause gets its own notice
     expect(s.entries.at(-1)).toMatchObject({ type: 'missed', count: 1, reason: 'unblocked' });
     expect(s.missedTotal).toBe(8);
-    s = setPresence(s, [{ pid: 11, slot: 0, nick: 'bob', joined: 5 }]);
-    expect(s.participants).toEqual([{ pid: 11, slot: 0, nick: 'bob', joined: 5 }]);
+    s = setPresence(s, [{ pid: 11, slot: 0, nick: 'bob', joinedAt: 5 }]);
+    expect(s.participants).toEqual([{ pid: 11, slot: 0, nick: 'bob', joinedAt: 5 }]);
     expect(s.entries.at(-1)).toMatchObject({ type: 'notice', text: 'bob (pid 11) joined' });
     s = setPresence(s, []);
     expect(s.entries.at(-1)).toMatchObject({ type: 'notice', text: 'bob (pid 11) left' });

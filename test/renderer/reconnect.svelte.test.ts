@@ -115,7 +115,7 @@ test('ChatPanel: a new api joins the rooms again and shows the messages sent mea
   flushSync();
   q<HTMLFormElement>('[data-testid="chat-join-form"]')!.requestSubmit();
   await settle();
-  before.emit('chatMessage', { sessionId: 's1', message: { seq: 1, pid: 7, slot: 0, nick: 'bob', text: 'before', time: 1 } });
+  before.emit('chatMessages', { sessionId: 's1', messages: [{ seq: 1, pid: 7, slot: 0, nick: 'bob', text: 'before', time: 1 }] });
   flushSync();
 
   // The new server's room still has the old messages and one sent while we were away.
@@ -134,7 +134,7 @@ test('ChatPanel: a new api joins the rooms again and shows the messages sent mea
   expect(qa('[data-testid="chat-message"]').map((m) => m.dataset['seq'])).toEqual(['0', '1', '2']);
   expect(qa('[data-testid="chat-notice"]').map((n) => n.textContent)).toContainEqual(expect.stringContaining('reconnected to lobby'));
   // Events of the new session reach the room; the old session's id is gone.
-  after.emit('chatMessage', { sessionId: 's1', message: { seq: 3, pid: 7, slot: 0, nick: 'bob', text: 'live', time: 3 } });
+  after.emit('chatMessages', { sessionId: 's1', messages: [{ seq: 3, pid: 7, slot: 0, nick: 'bob', text: 'live', time: 3 }] });
   flushSync();
   expect(qa('[data-testid="chat-message"]').map((m) => m.dataset['seq'])).toEqual(['0', '1', '2', '3']);
 });

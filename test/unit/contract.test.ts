@@ -92,7 +92,7 @@ describe('buildApi (shared by the preload and the web client)', () => {
 
   it('refuses non-function listeners', () => {
     const api = buildApi(recordingTransport());
-    expect(() => api.onChatMessage(42 as unknown as () => void)).toThrow(/onChatMessage: callback must be a function/);
+    expect(() => api.onChatMessages(42 as unknown as () => void)).toThrow(/onChatMessages: callback must be a function/);
   });
 });
 

@@ -67,7 +67,7 @@ describe('IPC registration', () => {
     const left: string[] = [];
     const chat: ChatJoin = async (room) => ({
       pid: 1, slot: 0,
-      onMessage() {}, onMissed() {}, onPresence() {}, send() {}, history: () => [], participants: () => [],
+      onMessages() {}, onMissed() {}, onPresence() {}, send() {}, history: () => [], participants: () => [],
       leave() { left.push(room); },
     });
     wire({ chat });

@@ -121,8 +121,8 @@ describe('service', () => {
     const join: ChatJoin = async (room, { nick }) => {
       const handle: ChatRoomHandle = {
         pid: 1, slot: 0,
-        onMessage() {}, onMissed() {}, onPresence() {},
-        send() {}, history: () => [], participants: () => [{ pid: 1, slot: 0, nick, joined: 0 }],
+        onMessages() {}, onMissed() {}, onPresence() {},
+        send() {}, history: () => [], participants: () => [{ pid: 1, slot: 0, nick, joinedAt: 0 }],
         leave() { left.push(room); },
       };
       return handle;
@@ -131,7 +131,7 @@ describe('service', () => {
     const { client, call } = connect(service);
     const watch = ok<{ watchId: string }>(await call('watchRange', ref, 0, 8));
     const session = ok<{ sessionId: string; participants: unknown[] }>(await call('chatJoin', 'lobby', 'ann'));
-    expect(session.participants).toEqual([{ pid: 1, slot: 0, nick: 'ann', joined: 0 }]);
+    expect(session.participants).toEqual([{ pid: 1, slot: 0, nick: 'ann', joinedAt: 0 }]);
     await client.dispose();
     expect(left).toEqual(['lobby']);
     expect(await client.call('unwatch', [watch.watchId])).toMatchObject({ ok: false, error: { code: 'ECONNRESET' } });
@@ -141,15 +141,15 @@ describe('service', () => {
     let deliver: (text: string) => void = () => {};
     const join: ChatJoin = async () => ({
       pid: 2, slot: 1,
-      onMessage(listener) { deliver = (text) => listener({ seq: 1, pid: 2, slot: 1, nick: 'bob', text, time: 3 }); },
+      onMessages(listener) { deliver = (text) => listener([{ seq: 1, pid: 2, slot: 1, nick: 'bob', text, time: 3 }]); },
       onMissed() {}, onPresence() {},
       send(text) { deliver(text); }, history: () => [], participants: () => [], leave() {},
     });
     const { call, events } = connect(newService({ chat: join }));
     const { sessionId } = ok<{ sessionId: string }>(await call('chatJoin', 'lobby', 'ann', { history: false }));
     ok(await call('chatSend', sessionId, 'hello'));
-    expect(events.filter((e) => e.event === 'chatMessage')).toEqual([
-      { event: 'chatMessage', payload: { sessionId, message: { seq: 1, pid: 2, slot: 1, nick: 'bob', text: 'hello', time: 3 } } },
+    expect(events.filter((e) => e.event === 'chatMessages')).toEqual([
+      { event: 'chatMessages', payload: { sessionId, messages: [{ seq: 1, pid: 2, slot: 1, nick: 'bob', text: 'hello', time: 3 }] } },
     ]);
     ok(await call('chatLeave', sessionId));
     expect(await call('chatSend', sessionId, 'again')).toMatchObject({ ok: false, error: { code: 'ENOENT' } });
@@ -176,12 +176,13 @@ describe('service chat over the real channel', () => {
     expect(sb.history.map((m) => m.text)).toEqual(['before bob']);
     expect(sb.slot).not.toBe(sa.slot);
     ok(await b.call('chatSend', sb.sessionId, 'hi ann'));
-    const got = (client: typeof a, text: string) => client.events.some((e) => e.event === 'chatMessage'
-      && (e.payload as { message: { text: string } }).message.text === text);
+    const texts = (client: typeof a) => client.events.flatMap((e) => e.event === 'chatMessages'
+      ? (e.payload as { messages: { text: string }[] }).messages.map((m) => m.text) : []);
+    const got = (client: typeof a, text: string) => texts(client).includes(text);
     await until(() => got(a, 'hi ann'), 'ann sees hi ann');
     await until(() => got(b, 'hi ann'), 'bob sees hi ann');
     // bob sees "before bob" once (history), never again live.
-    expect(b.events.filter((e) => e.event === 'chatMessage' && (e.payload as { message: { text: string } }).message.text === 'before bob')).toEqual([]);
+    expect(texts(b)).not.toContain('before bob');
     const people = ok<{ nick: string }[]>(await a.call('chatParticipants', sa.sessionId));
     expect(people.map((p) => p.nick).sort()).toEqual(['ann', 'bob']);
     const list = ok<{ segments: { room?: string }[] }>(await a.call('listSegments'));
