@@ -6,6 +6,7 @@
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { decode, parseDeclarations, findType } from '../../common/layout';
+import App from '../../renderer/App.svelte';
 import HexPane from '../../renderer/components/HexPane.svelte';
 import { BUILTINS, buildTree, defaultChoice, EMPTY_CHOICE, loadChoice, memoryKey, nodeAt, parseLayout, saveChoice, visibleNodes, type TreeNode } from '../../renderer/lib/struct-view';
 import { WatchHub } from '../../renderer/lib/watch';
@@ -118,6 +119,28 @@ describe('the pane over live bytes', () => {
     expect(q<HTMLSelectElement>('[data-testid="layout-type"]')!.value).toBe('struct shared');
     expect(q<HTMLInputElement>('[data-testid="layout-offset"]')!.value).toBe('16');
     expect(member('in')!.getAttribute('data-offset')).toBe('16');
+  });
+
+  test('in the app, a rescan (a new row object for the same segment) keeps the view open and the change highlighted', async () => {
+    const fake = createFakeApi([sysvRow(3, { key: '0x5c000001', size: 4096 })]);
+    component = mount(App, { target, props: { api: fake.api } });
+    await settle();
+    q('[data-ref="sysv:3"]')!.click();
+    await settle();
+    q('[data-testid="tab-hex"]')!.click();
+    await settle();
+    q('[data-testid="tab-layout"]')!.click();
+    await settle();
+    typeInto(q<HTMLTextAreaElement>('[data-testid="layout-source"]')!, BOUNDED);
+    await settle();
+    const opened = fake.calls.filter(([m]) => m === 'viewRange').length;
+    fake.emit('segmentsChanged', { segments: [sysvRow(3, { key: '0x5c000001', size: 4096, nattch: 1 })], scannedProcesses: 1, unreadableProcesses: 0, unreadable: [] });
+    await settle();
+    fake.touch('sysv:3', 0, [1]);
+    await settle();
+    expect(fake.calls.filter(([m]) => m === 'viewRange').length).toBe(opened);
+    expect(value('in')).toBe('1');
+    expect(member('in')!.classList.contains('changed')).toBe(true);
   });
 
   test('key 1234 opens on the textbook shm_com layout, showing its text', async () => {
