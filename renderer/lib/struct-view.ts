@@ -105,6 +105,8 @@ export interface TreeNode {
   children?: TreeNode[];
   /** Values: index into the decoded fields. */
   field?: number;
+  /** Values that can be edited (all but bit-fields): their C type. */
+  ctype?: CType;
 }
 
 /** The tree of `count` objects of `type` at `base`; leaves are numbered in decode()'s order. */
@@ -119,7 +121,7 @@ export function buildTree(type: CType, count: number, base: number): TreeNode[] 
       for (let i = 0; i < t.length; i++) children.push(node(t.element, `${path}[${i}]`, `[${i}]`, depth + 1, offset + i * t.element.size));
       return { path, label, depth, offset, size: t.size, type: t.name, children };
     }
-    return leaf(path, label, depth, offset, t.size, t.name);
+    return { ...leaf(path, label, depth, offset, t.size, t.name), ctype: t };
   };
   const members = (t: Extract<CType, { kind: 'record' }>, path: string, depth: number, offset: number): TreeNode[] => {
     const out: TreeNode[] = [];
@@ -165,6 +167,11 @@ export function visibleNodes(roots: readonly TreeNode[], isOpen: (node: TreeNode
 export function showValue(field: DecodedField): string {
   if (field.bytes !== undefined) return `"${String(field.value)}"`;
   if (field.raw !== undefined) return `${String(field.value)} (${String(field.raw)})`;
+  return String(field.value);
+}
+
+/** The text an edit starts from: what the row shows, without quotes or the enum's number. */
+export function editText(field: DecodedField): string {
   return String(field.value);
 }
 

@@ -5,7 +5,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { parseRef, removeSegment } from '../../main/segments';
+import { openSegment, parseRef, removeSegment } from '../../main/segments';
 import { uniqueSysvKey } from '../helpers/unique';
 import { cli, E2E_WAIT, screenshot, SCREENSHOTS, skipReason, startE2E, type E2E } from './harness';
 import { sel } from './selectors';
@@ -35,7 +35,7 @@ describe.skipIf(reason !== undefined)(`layout pane in the browser${reason ? ` (s
     page.locator(sel.layoutMember(path)).evaluate((el) =>
       `${el.querySelector('[data-testid="layout-value"]')?.textContent ?? ''}${el.classList.contains('changed') ? ' changed' : ''}`);
 
-  it('pasted bounded-buffer struct: in/out change live as another process writes them; a click selects the member\'s bytes', async () => {
+  it('pasted bounded-buffer struct: in/out change live as another process writes them; a click selects the member\'s bytes; an edit is written', async () => {
     const key = `0x${uniqueSysvKey().toString(16)}`;
     const ref = (await cli('create', 'sysv', '--key', key, '--size', '4096', '--excl')).trim();
     cleanups.push(() => removeSegment(parseRef(ref)));
@@ -70,6 +70,21 @@ describe.skipIf(reason !== undefined)(`layout pane in the browser${reason ? ` (s
     // And back: the hex cursor's byte marks its member.
     await page.locator(sel.hexCell(13)).click();
     await expect.poll(() => page.locator(`${sel.layoutMember('buffer[1]')}.cursor`).count()).toBe(1);
+
+    // With Writable on, a value typed into the tree lands in the segment as an int.
+    await page.locator(sel.hexWritable).check();
+    await page.locator(sel.layoutValue('buffer[2]')).dblclick();
+    await page.locator(sel.layoutEdit).fill('-99');
+    await page.locator(sel.layoutEdit).press('Enter');
+    await expect.poll(() => shown(page, 'buffer[2]'), { timeout: E2E_WAIT }).toMatch(/^-99/);
+    const segment = openSegment(parseRef(ref));
+    try {
+      expect(segment.read(16, 4).readInt32LE(0)).toBe(-99);
+    } finally {
+      segment.close();
+    }
+    await page.locator(sel.hexWritable).uncheck();
+
     await page.locator(sel.layoutMember('out')).click();
     await screenshot(page, 'layout-pane');
     mkdirSync(join('docs', 'screenshots'), { recursive: true });

@@ -49,6 +49,7 @@ export const sel = {
   layoutSource: tid('layout-source'),
   layoutType: tid('layout-type'),
   layoutError: tid('layout-error'),
+  layoutEdit: tid('layout-edit'),
   layoutMember: (path: string): string => `${tid('layout-member')}[data-path="${path}"]`,
   layoutValue: (path: string): string => `${tid('layout-member')}[data-path="${path}"] ${tid('layout-value')}`,
 

@@ -9,6 +9,7 @@ import { decode, parseDeclarations, findType } from '../../common/layout';
 import App from '../../renderer/App.svelte';
 import HexPane from '../../renderer/components/HexPane.svelte';
 import { BUILTINS, buildTree, defaultChoice, EMPTY_CHOICE, loadChoice, memoryKey, nodeAt, parseLayout, saveChoice, visibleNodes, type TreeNode } from '../../renderer/lib/struct-view';
+import { encodeValue } from '../../renderer/lib/struct-edit';
 import { WatchHub } from '../../renderer/lib/watch';
 import { createFakeApi } from './fake-api';
 import { posixRow, sysvRow } from './fixtures';
@@ -143,6 +144,40 @@ describe('the pane over live bytes', () => {
     expect(member('in')!.classList.contains('changed')).toBe(true);
   });
 
+  test('with Writable on, a double-clicked value is written as its C type; off, nothing is written', async () => {
+    const fake = mountPane();
+    await settle();
+    q('[data-testid="tab-layout"]')!.click();
+    await settle();
+    typeInto(q<HTMLTextAreaElement>('[data-testid="layout-source"]')!, 'struct m { int in; int out; char name[8]; };');
+    await settle();
+    const dblclick = (path: string): void => { member(path)!.querySelector('[data-testid="layout-value"]')!.dispatchEvent(new MouseEvent('dblclick', { bubbles: true })); };
+    dblclick('out');
+    await settle();
+    expect(q('[data-testid="layout-edit"]')).toBeNull();
+    expect(q('[data-testid="layout-edit-error"]')!.textContent).toMatch(/switch on "Writable"/);
+    expect(fake.calls.filter(([m]) => m === 'viewWrite')).toEqual([]);
+
+    q<HTMLInputElement>('[data-testid="hex-writable"]')!.click();
+    await settle();
+    const edit = async (path: string, text: string): Promise<void> => {
+      dblclick(path);
+      await settle();
+      const input = q<HTMLInputElement>('[data-testid="layout-edit"]')!;
+      typeInto(input, text);
+      input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+      await settle();
+    };
+    await edit('out', '-3');
+    expect([...fake.memory.get('posix:p')!.subarray(4, 8)]).toEqual([0xfd, 0xff, 0xff, 0xff]);
+    await edit('name', 'hi\\n');
+    expect([...fake.memory.get('posix:p')!.subarray(8, 16)]).toEqual([0x68, 0x69, 0x0a, 0, 0, 0, 0, 0]);
+    await edit('in', '4294967296');
+    expect(q('[data-testid="layout-edit-error"]')!.textContent).toBe('int: 4294967296 does not fit in 4 bytes');
+    expect([...fake.memory.get('posix:p')!.subarray(0, 4)]).toEqual([0, 0, 0, 0]);
+    expect(fake.calls.some(([m, a]) => m === 'viewWritable' && a[1] === true)).toBe(true);
+  });
+
   test('key 1234 opens on the textbook shm_com layout, showing its text', async () => {
     const fake = createFakeApi([sysvRow(7, { key: '0x000004d2', size: 4096 })]);
     const memory = new Uint8Array(4096);
@@ -198,6 +233,25 @@ describe('the logic', () => {
     expect(memoryKey(sysvRow(5, { key: '0x000004d2' }))).toBe('key:0x000004d2');
     expect(memoryKey(sysvRow(5, { key: '0x00000000' }))).toBe('sysv:5');
     expect(memoryKey(posixRow('x'))).toBe('posix:x');
+  });
+
+  test('values typed become the bytes of their type, or say why not', () => {
+    const types = findType(parseDeclarations('enum colour { RED = 1, BLUE = 7 }; struct t { unsigned char u; short s; enum colour c; double d; void *p; char text[4]; bool b; int bits : 3; };'), 'struct t')!.type;
+    if (types.kind !== 'record') throw new Error('not a record');
+    const of = (name: string) => types.members.find((m) => m.name === name)!.type;
+    const hex = (name: string, text: string): string => { const e = encodeValue(of(name), text); return e.ok ? [...e.bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ') : e.error; };
+    expect(hex('u', '255')).toBe('ff');
+    expect(hex('u', '-1')).toBe('unsigned char: -1 does not fit in 1 byte');
+    expect(hex('s', '-0x2')).toBe('fe ff');
+    expect(hex('c', 'BLUE')).toBe('07 00 00 00');
+    expect(hex('c', 'GREEN')).toBe('enum colour: expected one of RED, BLUE or a number');
+    expect(hex('d', '1.5')).toBe('00 00 00 00 00 00 f8 3f');
+    expect(hex('p', '0x7f0012345678')).toBe('78 56 34 12 00 7f 00 00');
+    expect(hex('text', 'a\\x01\\"')).toBe('61 01 22 00');
+    expect(hex('text', 'abcde')).toBe('char[4]: 5 bytes do not fit in 4');
+    expect(hex('text', 'a\\q')).toMatch(/unknown escape/);
+    expect(hex('b', 'true')).toBe('01');
+    expect(hex('s', 'ten')).toMatch(/expected a whole number/);
   });
 
   test('remembered choices: built-ins by id, junk in storage ignored, newest kept', () => {
