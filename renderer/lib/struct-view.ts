@@ -144,6 +144,14 @@ export function buildTree(type: CType, count: number, base: number): TreeNode[] 
   return Array.from({ length: count }, (_, i) => node(type, `[${i}]`, `[${i}]`, 0, base + i * type.size));
 }
 
+/** Rows buildTree makes for one object, counted without building them: an array of empty
+ *  structs has no values but a billion rows (fieldCount says 0). */
+export function nodeCount(type: CType): number {
+  if (type.kind === 'record') return type.members.reduce((sum, m) => sum + (m.name === undefined && !m.bitField ? nodeCount(m.type) - 1 : nodeCount(m.type)), 1);
+  if (type.kind === 'array' && !(type.element.kind === 'int' && type.element.char)) return 1 + type.length * nodeCount(type.element);
+  return 1;
+}
+
 /** Records and short arrays start open; a long array opens on request. */
 export function openByDefault(node: TreeNode): boolean {
   return node.children !== undefined && node.children.length <= 16;
@@ -210,7 +218,7 @@ export function resolve(choice: LayoutChoice, segmentSize: number, maxView: numb
   const named = findType(parsed.declarations, choice.type === '' ? types[0]! : choice.type);
   if (named === undefined) return { ok: false, error: `No type "${choice.type}" in the declarations.`, types };
   const { type } = named;
-  if (fieldCount(type) * choice.count > MAX_FIELDS) return { ok: false, error: `${choice.count} × ${fieldCount(type)} members is more than ${MAX_FIELDS} to show; use a smaller count.`, types };
+  if (Math.max(fieldCount(type), nodeCount(type)) * choice.count > MAX_FIELDS) return { ok: false, error: `${choice.count} × ${fieldCount(type)} members is more than ${MAX_FIELDS} to show; use a smaller count.`, types };
   const length = type.size * choice.count;
   if (length > maxView) return { ok: false, error: `${length} bytes is more than ${maxView} to watch at once; use a smaller count.`, types };
   if (choice.offset > segmentSize || length > segmentSize - choice.offset) {

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { decode, parseDeclarations, findType } from '../../common/layout';
 import App from '../../renderer/App.svelte';
 import HexPane from '../../renderer/components/HexPane.svelte';
-import { BUILTINS, buildTree, defaultChoice, EMPTY_CHOICE, loadChoice, memoryKey, nodeAt, parseLayout, saveChoice, visibleNodes, type TreeNode } from '../../renderer/lib/struct-view';
+import { BUILTINS, buildTree, defaultChoice, EMPTY_CHOICE, loadChoice, memoryKey, nodeAt, nodeCount, parseLayout, resolve, saveChoice, visibleNodes, type TreeNode } from '../../renderer/lib/struct-view';
 import { encodeValue } from '../../renderer/lib/struct-edit';
 import { WatchHub } from '../../renderer/lib/watch';
 import { createFakeApi } from './fake-api';
@@ -233,6 +233,16 @@ describe('the logic', () => {
     expect(memoryKey(sysvRow(5, { key: '0x000004d2' }))).toBe('key:0x000004d2');
     expect(memoryKey(sysvRow(5, { key: '0x00000000' }))).toBe('sysv:5');
     expect(memoryKey(posixRow('x'))).toBe('posix:x');
+  });
+
+  test('a huge tree is refused before it is built, even with no values in it (an array of empty structs)', () => {
+    for (const source of ['struct e {}; struct s { struct e a[1000000000]; };', 'struct s { int a[100][1000]; };']) {
+      const resolved = resolve({ ...EMPTY_CHOICE, source, type: 'struct s' }, 1 << 20, 1 << 16);
+      expect(resolved.ok ? 'shown' : resolved.error).toMatch(/is more than 20000 to show/);
+    }
+    const type = findType(parseDeclarations('struct s { int x; struct { int y; }; int a[3][2]; char t[9]; };'), 'struct s')!.type;
+    const count = (nodes: readonly TreeNode[]): number => nodes.reduce((sum, n) => sum + 1 + count(n.children ?? []), 0);
+    expect(nodeCount(type)).toBe(1 + count(buildTree(type, 1, 0)));
   });
 
   test('values typed become the bytes of their type, or say why not', () => {
