@@ -43,6 +43,15 @@ export const sel = {
   hexSearchStatus: tid('hex-search-status'),
   hexHint: tid('hex-hint'),
   hexCursor: `${tid('hex-cell')}.cursor`,
+  hexSelected: `${tid('hex-cell')}.selected`,
+
+  tabLayout: tid('tab-layout'),
+  layoutSource: tid('layout-source'),
+  layoutType: tid('layout-type'),
+  layoutError: tid('layout-error'),
+  layoutEdit: tid('layout-edit'),
+  layoutMember: (path: string): string => `${tid('layout-member')}[data-path="${path}"]`,
+  layoutValue: (path: string): string => `${tid('layout-member')}[data-path="${path}"] ${tid('layout-value')}`,
 
   createDialog: tid('create-dialog'),
   createKindPosix: tid('create-kind-posix'),
