@@ -27,7 +27,9 @@ export interface DecodedField {
 export function fieldCount(type: CType): number {
   switch (type.kind) {
     case 'record': return type.members.reduce((sum, member) => sum + fieldCount(member.type), 0);
-    case 'array': return isText(type) ? 1 : type.length * fieldCount(type.element);
+    // Every element is visited even when it has no fields (an array of empty structs), so it
+    // counts at least once: a billion empty elements are a billion steps, not zero.
+    case 'array': return isText(type) ? 1 : type.length * Math.max(1, fieldCount(type.element));
     default: return 1;
   }
 }

@@ -81,3 +81,11 @@ describe('decode', () => {
     expect(() => decodeOf('struct s { int a; };', 's', new Uint8Array(7), 2)).toThrow(RangeError);
   });
 });
+
+describe('fieldCount bounds the work of a decode', () => {
+  it('counts every element of an array of empty structs (a billion steps is not zero)', () => {
+    const type = findType(parseDeclarations('struct e {};\nstruct s { struct e a[1000000000]; int x; };', 'h.h'), 's')!.type;
+    expect(type.size).toBe(4);
+    expect(fieldCount(type)).toBeGreaterThanOrEqual(1_000_000_000);
+  });
+});
