@@ -3,8 +3,9 @@
 // without a DOM. To stay readable with hundreds of processes and thousands of segments it
 // draws only segments some process maps or holds (the others are table rows, counted), at
 // most `caps.segments` of them and `caps.processes` processes, picked around the selection
-// first and then by how many others they connect; the rest collapse into one "N more
-// segments" and one "N more processes" node, linked to the shown nodes they hide neighbours of.
+// first and then by how many others they connect. The rest are counted: in all (the view offers
+// to show more) and on each shown node whose neighbours they are ("+3 more"), so no hidden link
+// goes unsaid and no fan of edges to a catch-all node crowds the picture.
 import type { SegmentRow } from './contract';
 import { formatSize } from './hex';
 import { kindLabel } from './segments';
@@ -28,7 +29,7 @@ export interface SegmentNode {
   kind: SegmentRow['kind'];
   /** Name, key or ref: raw text from outside, made visible by the component. */
   title: string;
-  /** Kind and size. */
+  /** Kind and size, and how many of its processes are not shown. */
   detail: string;
 }
 
@@ -38,38 +39,27 @@ export interface ProcessNode {
   pid: number;
   /** /proc/PID/comm: raw text, made visible by the component. */
   title: string;
-  /** pid and user. */
+  /** pid and user, and how many of its segments are not shown. */
   detail: string;
   /** shmscope itself (its own view of a segment). */
   self: boolean;
 }
 
-export interface MoreNode {
-  type: 'more';
-  id: typeof MORE_SEGMENTS | typeof MORE_PROCESSES;
-  /** How many nodes it stands for. */
-  count: number;
-  title: string;
-  detail: string;
-}
-
-export type MapNode = SegmentNode | ProcessNode | MoreNode;
+export type MapNode = SegmentNode | ProcessNode;
 
 export interface MapEdge {
   id: string;
-  /** A process node (or the "more processes" node). */
+  /** A process node. */
   from: string;
-  /** A segment node (or the "more segments" node). */
+  /** A segment node. */
   to: string;
-  /** ro / rw / ro+rw / fd, or "+N" on an edge to or from a "more" node. */
-  label: string;
-  access: Access | 'more';
+  access: Access;
 }
 
 export interface MapGraph {
   nodes: MapNode[];
   edges: MapEdge[];
-  /** Segments and processes that exist but are folded into the "more" nodes. */
+  /** Segments and processes that exist but are not shown (over the caps). */
   hiddenSegments: number;
   hiddenProcesses: number;
   /** Segments no process maps or holds: not drawn. */
@@ -83,10 +73,9 @@ export interface MapGraph {
 export interface MapFocus {
   selected: string | null;
   pid: number | null;
+  /** Draw only the neighbourhood: the focus, its segments or processes, and theirs. */
+  only?: boolean;
 }
-
-export const MORE_SEGMENTS = 'more:segments';
-export const MORE_PROCESSES = 'more:processes';
 
 export const segmentId = (ref: string): string => `seg:${ref}`;
 export const processId = (pid: number): string => `pid:${pid}`;
@@ -165,7 +154,8 @@ export function buildGraph(rows: readonly SegmentRow[], focus: MapFocus, caps: M
   for (const l of links) if (nearPids.has(l.pid)) near.add(l.ref);
   const big = 1e9;
   const segRank = (r: SegmentRow): number => (r.ref === focus.selected ? 2 * big : near.has(r.ref) ? big : 0) + degree.get(r.ref)!;
-  const shownRows = byRank([...linked], segRank, (r) => r.ref).slice(0, Math.max(0, caps.segments));
+  const candidates = focus.only === true && near.size + nearPids.size > 0 ? linked.filter((r) => near.has(r.ref) || r.ref === focus.selected) : linked;
+  const shownRows = byRank([...candidates], segRank, (r) => r.ref).slice(0, Math.max(0, caps.segments));
   const shownRefs = new Set<string>(shownRows.map((r) => r.ref));
 
   const shownDegree = new Map<number, number>();
@@ -173,44 +163,35 @@ export function buildGraph(rows: readonly SegmentRow[], focus: MapFocus, caps: M
   const pidRank = (pid: number): number => (pid === focus.pid ? 2 * big : nearPids.has(pid) ? big : 0) + shownDegree.get(pid)!;
   const shownPids = new Set(byRank([...shownDegree.keys()], pidRank, (pid) => pid).slice(0, Math.max(0, caps.processes)));
 
-  const nodes: MapNode[] = [];
-  for (const pid of [...shownPids].sort((a, b) => a - b)) {
-    const p = procs.get(pid)!;
-    nodes.push({ type: 'process', id: processId(pid), pid, title: p.command === '' ? '?' : p.command, detail: `pid ${pid} · ${p.user}`, self: p.self });
-  }
-  for (const row of shownRows) {
-    nodes.push({ type: 'segment', id: segmentId(row.ref), ref: row.ref, kind: row.kind, title: segmentTitle(row), detail: `${kindLabel(row)} · ${formatSize(row.size)}` });
-  }
-
+  // What each shown node reaches beyond the caps.
   const edges: MapEdge[] = [];
-  const hiddenPerProcess = new Map<number, number>();
-  const hiddenPerSegment = new Map<string, number>();
-  const hiddenPids = new Set<number>();
+  const hiddenOfProcess = new Map<number, number>();
+  const hiddenOfSegment = new Map<string, number>();
+  const count = <K>(map: Map<K, number>, key: K): void => { map.set(key, (map.get(key) ?? 0) + 1); };
   for (const l of links) {
     const segShown = shownRefs.has(l.ref);
     const pidShown = shownPids.has(l.pid);
-    if (segShown && pidShown) edges.push({ id: `${processId(l.pid)}>${segmentId(l.ref)}`, from: processId(l.pid), to: segmentId(l.ref), label: l.access, access: l.access });
-    else if (pidShown) hiddenPerProcess.set(l.pid, (hiddenPerProcess.get(l.pid) ?? 0) + 1);
-    else {
-      hiddenPids.add(l.pid);
-      if (segShown) hiddenPerSegment.set(l.ref, (hiddenPerSegment.get(l.ref) ?? 0) + 1);
-    }
+    if (segShown && pidShown) edges.push({ id: `${processId(l.pid)}>${segmentId(l.ref)}`, from: processId(l.pid), to: segmentId(l.ref), access: l.access });
+    else if (pidShown) count(hiddenOfProcess, l.pid);
+    else if (segShown) count(hiddenOfSegment, l.ref);
   }
-  const hiddenSegments = linked.length - shownRows.length;
-  // Processes that only reach hidden segments are hidden too, and counted.
-  const hiddenProcesses = procs.size - shownPids.size;
-  if (hiddenSegments > 0) {
-    nodes.push({ type: 'more', id: MORE_SEGMENTS, count: hiddenSegments, title: `${hiddenSegments} more segment${hiddenSegments === 1 ? '' : 's'}`, detail: 'click to show more' });
-    for (const [pid, n] of hiddenPerProcess) edges.push({ id: `${processId(pid)}>${MORE_SEGMENTS}`, from: processId(pid), to: MORE_SEGMENTS, label: `+${n}`, access: 'more' });
+  const more = (n: number | undefined): string => (n === undefined ? '' : ` · +${n} more`);
+
+  const nodes: MapNode[] = [];
+  for (const pid of [...shownPids].sort((a, b) => a - b)) {
+    const p = procs.get(pid)!;
+    nodes.push({ type: 'process', id: processId(pid), pid, title: p.command === '' ? '?' : p.command, detail: `pid ${pid} · ${p.user}${more(hiddenOfProcess.get(pid))}`, self: p.self });
   }
-  if (hiddenProcesses > 0) {
-    nodes.push({ type: 'more', id: MORE_PROCESSES, count: hiddenProcesses, title: `${hiddenProcesses} more process${hiddenProcesses === 1 ? '' : 'es'}`, detail: 'click to show more' });
-    for (const [ref, n] of hiddenPerSegment) edges.push({ id: `${MORE_PROCESSES}>${segmentId(ref)}`, from: MORE_PROCESSES, to: segmentId(ref), label: `+${n}`, access: 'more' });
+  for (const row of shownRows) {
+    nodes.push({ type: 'segment', id: segmentId(row.ref), ref: row.ref, kind: row.kind, title: segmentTitle(row), detail: `${kindLabel(row)} · ${formatSize(row.size)}${more(hiddenOfSegment.get(row.ref))}` });
   }
-  return { nodes, edges, hiddenSegments, hiddenProcesses, unattached: rows.length - linked.length, totalSegments: linked.length, totalProcesses: procs.size };
+  return {
+    nodes, edges, hiddenSegments: linked.length - shownRows.length, hiddenProcesses: procs.size - shownPids.size,
+    unattached: rows.length - linked.length, totalSegments: linked.length, totalProcesses: procs.size,
+  };
 }
 
-/** The caps after a click on a "more" node: room for as many again of that kind. */
-export function expandCaps(caps: MapCaps, id: MoreNode['id']): MapCaps {
-  return id === MORE_SEGMENTS ? { ...caps, segments: caps.segments + DEFAULT_CAPS.segments } : { ...caps, processes: caps.processes + DEFAULT_CAPS.processes };
+/** The caps after "show more": room for as many again of that kind. */
+export function expandCaps(caps: MapCaps, what: keyof MapCaps): MapCaps {
+  return { ...caps, [what]: caps[what] + DEFAULT_CAPS[what] };
 }

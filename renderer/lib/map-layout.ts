@@ -4,7 +4,7 @@
 import { graphlib, layout, type EdgeLabel, type GraphLabel, type NodeLabel } from '@dagrejs/dagre';
 import type { MapGraph } from './map-graph';
 
-export const NODE_WIDTH = 184;
+export const NODE_WIDTH = 196;
 export const NODE_HEIGHT = 40;
 
 export interface Point {
@@ -21,17 +21,17 @@ export interface MapLayout {
   edges: Map<string, { points: Point[]; label: Point }>;
 }
 
-/** What the layout depends on: node and edge ids and edge labels (not names or sizes, which
- *  change nothing about positions). Equal keys, equal layouts: live updates reuse it. */
+/** What the layout depends on: node and edge ids (not names, sizes or access, which change
+ *  nothing about positions). Equal keys, equal layouts: live updates reuse it. */
 export function layoutKey(graph: MapGraph): string {
-  return `${graph.nodes.map((n) => n.id).join('\n')}\n\n${graph.edges.map((e) => `${e.id} ${e.label}`).join('\n')}`;
+  return `${graph.nodes.map((n) => n.id).join('\n')}\n\n${graph.edges.map((e) => e.id).join('\n')}`;
 }
 
 export function layoutGraph(graph: MapGraph): MapLayout {
   const g = new graphlib.Graph<GraphLabel, NodeLabel, EdgeLabel>();
   // Labels are not given to dagre: as sized dummies they would stack into a column taller than the
   // nodes. Each is drawn at its edge's middle bend instead, which edgesep keeps a label apart.
-  g.setGraph({ rankdir: 'LR', nodesep: 12, edgesep: 13, ranksep: 90, marginx: 12, marginy: 12 });
+  g.setGraph({ rankdir: 'LR', nodesep: 12, edgesep: 13, ranksep: 150, marginx: 12, marginy: 12 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const node of graph.nodes) g.setNode(node.id, { width: NODE_WIDTH, height: NODE_HEIGHT });
   for (const edge of graph.edges) g.setEdge(edge.from, edge.to);

@@ -8,7 +8,7 @@ import App from '../../renderer/App.svelte';
 import MapView from '../../renderer/components/MapView.svelte';
 import type { Attacher, SegmentRow } from '../../renderer/lib/contract';
 import type { MemfdRow } from '../../common/contract';
-import { buildGraph, MORE_PROCESSES, MORE_SEGMENTS, processId, segmentId, type MapEdge } from '../../renderer/lib/map-graph';
+import { buildGraph, processId, segmentId, type MapEdge } from '../../renderer/lib/map-graph';
 import { layoutGraph } from '../../renderer/lib/map-layout';
 import { matchesFilter, mergeScan } from '../../renderer/lib/segments';
 import { createFakeApi } from './fake-api';
@@ -50,17 +50,17 @@ describe('the map graph', () => {
     const g = buildGraph(rows, { selected: null, pid: null });
     expect(g.nodes.map((n) => n.id).sort()).toEqual(['pid:10', 'pid:11', 'pid:12', 'seg:memfd:00:01:42', 'seg:posix:jobs', 'seg:sysv:5']);
     expect(g.unattached).toBe(1);
-    expect(edge(g.edges, 'pid:10', 'seg:sysv:5')?.label).toBe('rw');
-    expect(edge(g.edges, 'pid:11', 'seg:sysv:5')?.label).toBe('ro');
-    expect(edge(g.edges, 'pid:11', 'seg:posix:jobs')?.label).toBe('ro+rw');
-    expect(edge(g.edges, 'pid:12', 'seg:memfd:00:01:42')?.label).toBe('fd');
+    expect(edge(g.edges, 'pid:10', 'seg:sysv:5')?.access).toBe('rw');
+    expect(edge(g.edges, 'pid:11', 'seg:sysv:5')?.access).toBe('ro');
+    expect(edge(g.edges, 'pid:11', 'seg:posix:jobs')?.access).toBe('ro+rw');
+    expect(edge(g.edges, 'pid:12', 'seg:memfd:00:01:42')?.access).toBe('fd');
     expect(g.edges).toHaveLength(5);
     expect([g.hiddenSegments, g.hiddenProcesses]).toEqual([0, 0]);
     const segment = g.nodes.find((n) => n.id === 'seg:memfd:00:01:42');
     expect(segment).toMatchObject({ type: 'segment', title: 'wayland-shm', detail: 'memfd · 8 KiB' });
   });
 
-  test('200 processes and 2,000 segments fold into "N more" nodes around the selection, and lay out', () => {
+  test('200 processes and 2,000 segments: capped around the selection, the rest counted, and laid out', () => {
     const rows = crowd();
     const caps = { segments: 40, processes: 30 };
     // sysv:1999 is mapped by pids 1000+((1998*7 + 13k) % 200): it is no more shared than any other.
@@ -75,17 +75,17 @@ describe('the map graph', () => {
     // The selection and its processes are always on the map, with their edges.
     expect(segments.some((n) => n.id === segmentId('sysv:1999'))).toBe(true);
     const itsPids = rows.find((r) => r.ref === 'sysv:1999')!.attachers.map((a) => a.pid);
-    for (const pid of itsPids) expect(edge(g.edges, processId(pid), segmentId('sysv:1999'))?.label).toBe('rw');
-    // Every shown process's hidden segments are counted on its edge to "N more segments".
-    const more = g.nodes.find((n) => n.id === MORE_SEGMENTS);
-    expect(more).toMatchObject({ type: 'more', count: 1960, title: '1960 more segments' });
-    expect(g.nodes.find((n) => n.id === MORE_PROCESSES)).toMatchObject({ count: 200 - processes.length });
-    for (const p of processes) {
-      const total = rows.filter((r) => r.attachers.some((a) => a.pid === (p.type === 'process' ? p.pid : -1))).length;
-      const drawn = g.edges.filter((e) => e.from === p.id && e.to !== MORE_SEGMENTS).length;
-      const folded = Number(edge(g.edges, p.id, MORE_SEGMENTS)?.label.slice(1) ?? 0);
-      expect(drawn + folded).toBe(total);
+    for (const pid of itsPids) expect(edge(g.edges, processId(pid), segmentId('sysv:1999'))?.access).toBe('rw');
+    // Every link not drawn is counted on the shown node it leaves: "+N more".
+    const folded = (detail: string): number => Number(/\+(\d+) more$/.exec(detail)?.[1] ?? 0);
+    for (const n of g.nodes) {
+      const total = n.type === 'process'
+        ? rows.filter((r) => r.attachers.some((a) => a.pid === n.pid)).length
+        : rows.find((r) => r.ref === n.ref)!.attachers.length;
+      const drawn = g.edges.filter((e) => e.from === n.id || e.to === n.id).length;
+      expect(drawn + folded(n.detail), n.id).toBe(total);
     }
+    expect(g.nodes.some((n) => folded(n.detail) > 0)).toBe(true);
     const placed = layoutGraph(g);
     for (const n of g.nodes) expect(placed.nodes.has(n.id)).toBe(true);
     for (const e of g.edges) expect(placed.edges.get(e.id)!.points.length).toBeGreaterThan(1);
@@ -96,6 +96,17 @@ describe('the map graph', () => {
     const shown = g.nodes.filter((n) => n.type === 'segment');
     expect(shown).toHaveLength(10);
     for (const n of shown) expect(edge(g.edges, processId(1123), n.id)).toBeDefined();
+  });
+
+  test('"only around the selection" keeps the selection, its processes and their segments', () => {
+    const rows: SegmentRow[] = [
+      sysvRow(5, { attachers: [attacher(10, 'rw')], nattch: 1 }),
+      posixRow('jobs', { attachers: [attacher(10, 'ro'), attacher(11, 'rw')] }),
+      sysvRow(7, { attachers: [attacher(11, 'rw'), attacher(12, 'rw'), attacher(13, 'rw')], nattch: 3 }),
+    ];
+    const ids = (only: boolean): string[] => buildGraph(rows, { selected: 'sysv:5', pid: null, only }).nodes.map((n) => n.id).sort();
+    expect(ids(true)).toEqual(['pid:10', 'pid:11', 'seg:posix:jobs', 'seg:sysv:5']);
+    expect(ids(false)).toHaveLength(7);
   });
 
   test('the table filter "pid:N" keeps the segments process N maps or holds', () => {
@@ -122,7 +133,7 @@ const node = (id: string): SVGGElement | null => target.querySelector<SVGGElemen
 const click = (el: Element | null): void => { el!.dispatchEvent(new MouseEvent('click', { bubbles: true })); flushSync(); };
 
 describe('the map view', () => {
-  test('draws nodes and labelled edges; clicks select a segment, pick a process, show more', () => {
+  test('draws nodes and labelled edges; clicks select a segment, pick a process; shows more on demand', () => {
     const rows = mergeScan([], crowd().slice(0, 30), 0, { initial: true });
     const onselect = vi.fn();
     const onprocess = vi.fn();
@@ -140,9 +151,10 @@ describe('the map view', () => {
     process.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
     expect(onprocess).toHaveBeenCalledWith(Number(process.getAttribute('data-pid')));
 
-    click(node(MORE_SEGMENTS));
+    expect(target.querySelector('[data-testid="map-more-segments"]')?.textContent).toBe('+20 segments');
+    click(target.querySelector('[data-testid="map-more-segments"]'));
     expect(target.querySelectorAll('[data-testid="map-node"][data-type="segment"]')).toHaveLength(30);
-    expect(node(MORE_SEGMENTS)).toBeNull();
+    expect(target.querySelector('[data-testid="map-more-segments"]')).toBeNull();
   });
 });
 
