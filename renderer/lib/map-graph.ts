@@ -91,7 +91,6 @@ interface Proc {
   command: string;
   user: string;
   self: boolean;
-  refs: string[];
 }
 
 function accessOf(accesses: readonly ('ro' | 'rw')[]): Access {
@@ -104,20 +103,18 @@ function accessOf(accesses: readonly ('ro' | 'rw')[]): Access {
 function linksOf(rows: readonly SegmentRow[]): { links: Link[]; procs: Map<number, Proc> } {
   const links: Link[] = [];
   const procs = new Map<number, Proc>();
-  const proc = (pid: number, command: string, user: string, self: boolean, ref: string): void => {
-    const p = procs.get(pid);
-    if (p === undefined) procs.set(pid, { pid, command, user, self, refs: [ref] });
-    else p.refs.push(ref);
+  const proc = (pid: number, command: string, user: string, self: boolean): void => {
+    if (!procs.has(pid)) procs.set(pid, { pid, command, user, self });
   };
   for (const row of rows) {
     for (const a of row.attachers) {
       links.push({ pid: a.pid, ref: row.ref, access: accessOf(a.mappings.length > 0 ? a.mappings.map((m) => m.access) : [a.access]) });
-      proc(a.pid, a.command, a.user, a.self === true, row.ref);
+      proc(a.pid, a.command, a.user, a.self === true);
     }
     if (row.kind === 'memfd' || row.kind === 'shared-anon') {
       for (const h of row.holders) {
         links.push({ pid: h.pid, ref: row.ref, access: 'fd' });
-        proc(h.pid, h.command, h.user, false, row.ref);
+        proc(h.pid, h.command, h.user, false);
       }
     }
   }
@@ -154,7 +151,7 @@ export function buildGraph(rows: readonly SegmentRow[], focus: MapFocus, caps: M
   for (const l of links) if (nearPids.has(l.pid)) near.add(l.ref);
   const big = 1e9;
   const segRank = (r: SegmentRow): number => (r.ref === focus.selected ? 2 * big : near.has(r.ref) ? big : 0) + degree.get(r.ref)!;
-  const candidates = focus.only === true && near.size + nearPids.size > 0 ? linked.filter((r) => near.has(r.ref) || r.ref === focus.selected) : linked;
+  const candidates = focus.only === true && nearPids.size > 0 ? linked.filter((r) => near.has(r.ref) || r.ref === focus.selected) : linked;
   const shownRows = byRank([...candidates], segRank, (r) => r.ref).slice(0, Math.max(0, caps.segments));
   const shownRefs = new Set<string>(shownRows.map((r) => r.ref));
 

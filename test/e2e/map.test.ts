@@ -36,9 +36,8 @@ describe.skipIf(reason !== undefined)(`the map and the semaphores in the browser
     const name = uniquePosixName('map').slice(1);
     const posix = (await cli('create', 'posix', name, '--size', '16384', '--mode', '0600', '--excl')).trim();
     cleanups.push(() => removeSegment(parseRef(posix)));
-    // One process maps both, each twice (read-only, then read-write); two others one each.
+    // One process maps both, each twice (read-only, then read-write); another reads the SysV one.
     const both = hold(await pyChild('twice', sysv.slice(5), `/dev/shm/${name}`));
-    const writer = hold(await pyChild('posix', `/dev/shm/${name}`, 'rw', '1'));
     const reader = hold(await pyChild('sysv', sysv.slice(5), 'ro', '1'));
 
     const page = await e2e.openApp();
@@ -69,7 +68,8 @@ describe.skipIf(reason !== undefined)(`the map and the semaphores in the browser
     await page.locator(segNode(posix)).click();
     await page.locator(`${sel.details}[data-ref="${posix}"]`).waitFor({ timeout: E2E_WAIT });
     await expect.poll(() => page.locator(segNode(posix)).getAttribute('aria-pressed')).toBe('true');
-    // Live: the writer appears once it is in a scan (it attached before the page opened, so it is there already).
+    // Live: a process that maps the segment now appears with the next scan.
+    const writer = hold(await pyChild('posix', `/dev/shm/${name}`, 'rw', '1'));
     expect(await access(writer.pid, posix)).toBe('rw');
     // Only the selection's neighbourhood: the test's processes and segments, without the rest of the machine.
     await page.locator(sel.mapNear).check();
