@@ -156,6 +156,18 @@ describe('the map view', () => {
     expect(target.querySelectorAll('[data-testid="map-node"][data-type="segment"]')).toHaveLength(30);
     expect(target.querySelector('[data-testid="map-more-segments"]')).toBeNull();
   });
+
+  test('shows names from other users visibly: no raw control or bidi character in text or labels', () => {
+    const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/u;
+    const evil = { ...attacher(66, 'rw'), command: 'wo\u001b[2Jrk\u202Eer', user: 'ev\u202Eil' };
+    const rows = mergeScan([], [posixRow('job\u202Eqs', { attachers: [evil] })], 0, { initial: true });
+    component = mount(MapView, { target, props: { rows, selected: null, pid: null, onselect: () => {}, onprocess: () => {} } });
+    flushSync();
+    const svg = target.querySelector('svg')!;
+    expect(svg.textContent).not.toMatch(RAW);
+    for (const el of svg.querySelectorAll('[aria-label]')) expect(el.getAttribute('aria-label')).not.toMatch(RAW);
+    expect(node('pid:66')?.textContent).toContain('wo');
+  });
 });
 
 describe('the app with the map', () => {
