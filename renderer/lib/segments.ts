@@ -115,12 +115,33 @@ export function sortRows<T extends { row: SegmentRow }>(items: readonly T[], sor
   });
 }
 
-/** Case-insensitive match of every whitespace-separated word against any cell's text or the ref. */
+/** The filter word that keeps one process's segments ("pid:1234": the map view sets it). */
+export const pidFilter = (pid: number): string => `pid:${pid}`;
+
+/** The pid of a filter that is exactly one "pid:N" word, else null. */
+export function pidOfFilter(filter: string): number | null {
+  const m = /^\s*pid:(\d+)\s*$/i.exec(filter);
+  return m === null ? null : Number(m[1]);
+}
+
+/** Does a process with this pid map the row's segment or hold its descriptor? */
+export function rowHasPid(row: SegmentRow, pid: number): boolean {
+  if (row.attachers.some((a) => a.pid === pid)) return true;
+  return (row.kind === 'memfd' || row.kind === 'shared-anon') && row.holders.some((h) => h.pid === pid);
+}
+
+/**
+ * Case-insensitive match of every whitespace-separated word against any cell's text or the ref;
+ * a word "pid:N" matches the segments process N maps or holds.
+ */
 export function matchesFilter(row: SegmentRow, filter: string): boolean {
   const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return true;
   const haystack = [row.ref, ...COLUMNS.map((c) => c.text(row)), row.perms].join(' ').toLowerCase();
-  return words.every((w) => haystack.includes(w));
+  return words.every((w) => {
+    const pid = pidOfFilter(w);
+    return pid === null ? haystack.includes(w) : rowHasPid(row, pid);
+  });
 }
 
 export type RowState = 'appeared' | 'stable' | 'vanished';

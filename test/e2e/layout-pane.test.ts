@@ -1,13 +1,11 @@
 // The Layout pane in Chromium against the web mode, over a real System V segment: paste the
 // lecture's bounded-buffer struct, watch `in` and `out` change as another process (the CLI,
 // `shmscope write`) stores them, and click a member to see its bytes selected in the hex view.
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openSegment, parseRef, removeSegment } from '../../main/segments';
 import { uniqueSysvKey } from '../helpers/unique';
-import { cli, E2E_WAIT, screenshot, SCREENSHOTS, skipReason, startE2E, type E2E } from './harness';
+import { cli, E2E_WAIT, screenshot, skipReason, startE2E, type E2E } from './harness';
 import { sel } from './selectors';
 
 const reason = skipReason();
@@ -86,9 +84,8 @@ describe.skipIf(reason !== undefined)(`layout pane in the browser${reason ? ` (s
     await page.locator(sel.hexWritable).uncheck();
 
     await page.locator(sel.layoutMember('out')).click();
+    // test-results/screenshots/layout-pane.png; the README's copy in docs/screenshots/ is refreshed by hand.
     await screenshot(page, 'layout-pane');
-    mkdirSync(join('docs', 'screenshots'), { recursive: true });
-    copyFileSync(join(SCREENSHOTS, 'layout-pane.png'), join('docs', 'screenshots', 'layout-pane.png'));
     await page.context().close();
   });
 });

@@ -28,6 +28,16 @@ export const sel = {
   filter: tid('segment-filter'),
   row: (ref: string): string => `${tid('segment-row')}[data-ref="${ref}"]`,
 
+  semaphoresButton: tid('semaphores-button'),
+  semaphoreRow: (ref: string): string => `${tid('semaphore-row')}[data-ref="${ref}"]`,
+
+  mapButton: tid('map-button'),
+  mapView: tid('map-view'),
+  mapClearPid: tid('map-clear-pid'),
+  mapNear: tid('map-near'),
+  mapNode: (id: string): string => `${tid('map-node')}[data-node-id="${id}"]`,
+  mapEdge: (from: string, to: string): string => `${tid('map-edge')}[data-from="${from}"][data-to="${to}"]`,
+
   tabDetails: tid('tab-details'),
   tabHex: tid('tab-hex'),
   details: tid('segment-details'),
