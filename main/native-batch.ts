@@ -2,7 +2,7 @@
 // batch's bytes and a Float64Array of CHANNEL_BATCH_STRIDE numbers per event. Building the
 // event objects here, in JavaScript, is several times cheaper than building them through
 // N-API one property at a time.
-import type { ChannelEvent, ChannelMessage, ChannelMissed, ChannelParticipant } from './native';
+import type { ChannelEvent, ChannelMessage, ChannelMissed, ChannelParticipant } from './native-events';
 
 /** Numbers per event in `meta`; the addon exports the same (checked in native.ts). */
 export const BATCH_STRIDE = 10;

@@ -8,6 +8,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { BATCH_STRIDE, decodeBatch } from './native-batch';
+import type { ChannelEvent, ChannelMessage, ChannelMissed, ChannelParticipant, ChannelPresence } from './native-events';
+
+export type { ChannelEvent, ChannelMessage, ChannelMissed, ChannelParticipant, ChannelPresence };
 
 /** shmctl(IPC_STAT) of one System V segment; times are seconds since the epoch (0 = never). */
 export interface SysvStat {
@@ -135,45 +138,6 @@ export interface ChannelOpenOptions {
   /** Presence slots when creating: 1..1024; default 64. */
   slots?: number;
 }
-
-/** One message as delivered: `seq` is the room-wide total order (1, 2, ...). */
-export interface ChannelMessage {
-  type: 'message';
-  seq: number;
-  pid: number;
-  /** Presence slot of the sender, -1 when it had not joined. */
-  slot: number;
-  nick: string;
-  /** Milliseconds since the epoch, set by the sender. */
-  time: number;
-  text: string;
-}
-
-/** Messages this reader will never see: overwritten before it read them (lapped), lost with a
- *  writer that died or stalled between claim and commit (unblocked), or scribbled over (corrupt). */
-export interface ChannelMissed {
-  type: 'missed';
-  missed: number;
-  reason: 'lapped' | 'unblocked' | 'corrupt';
-}
-
-export interface ChannelParticipant {
-  slot: number;
-  pid: number;
-  nick: string;
-  /** Milliseconds since the epoch. */
-  joinedAt: number;
-  /** A one-shot (`chat --send`/`--listen`): listed, but its join and leave are not announced. */
-  quiet?: true;
-}
-
-/** The participant list changed (join, leave, or a dead participant reaped). */
-export interface ChannelPresence {
-  type: 'presence';
-  participants: ChannelParticipant[];
-}
-
-export type ChannelEvent = ChannelMessage | ChannelMissed | ChannelPresence;
 
 export interface ChannelInfo {
   name: string;

@@ -13,8 +13,7 @@
 // The device and inode identify an object, never its name (a name is not unique, and a user can
 // mount a tmpfs in a user namespace and make any path appear).
 import { readdirSync, readlinkSync, statSync } from 'node:fs';
-import type { DeletedStat } from './maps.ts';
-import { devToken, lineAt, type Line, type Range } from './maps-line.ts';
+import { devToken, lineAt, type DeletedStat, type Line, type Range } from './maps-line.ts';
 
 /** name: the bytes as the kernel printed them, one char per byte (latin1): cheap to pass between threads. */
 export interface NamedMatch { name: string; ranges: Range[] }

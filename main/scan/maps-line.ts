@@ -4,6 +4,9 @@
 /** A mapped range, as maps prints its addresses (hex with 0x), and whether it is writable. */
 export interface Range { start: string; end: string; writable: boolean }
 
+/** stat() of an unlinked object through /proc/PID/map_files (root only). */
+export interface DeletedStat { size: number; mode: number; uid: number; gid: number; mtimeMs: number }
+
 /** The device as /proc/PID/maps prints it: "%02x:%02x" of major and minor. */
 export function devToken(dev: number): string {
   const d = BigInt(dev);

@@ -14,11 +14,11 @@
 // without a bundler: relative imports here carry their .ts extension.
 import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import { errnoCode, isGone, readShared } from './fsutil.ts';
-import { devToken, lineAt, type Line, type Range } from './maps-line.ts';
+import { devToken, lineAt, type DeletedStat, type Line, type Range } from './maps-line.ts';
 import { hasKinds, matchKinds, memfdDescriptors, type FdMatch, type KindMatches } from './maps-kinds.ts';
 import type { UnreadableProcess } from '../../common/scan-types';
 
-export { devToken, lineAt, type Line, type Range };
+export { devToken, lineAt, type DeletedStat, type Line, type Range };
 
 /** An unlinked /dev/shm object one process maps: its last name (bytes) and the ranges. */
 export interface DeletedMatch { name: Uint8Array; ranges: Range[] }
@@ -39,9 +39,6 @@ export interface ProcessMatches {
   /** /proc/PID/ns/ipc when it is not ours. */
   ipcns?: string;
 }
-
-/** stat() of an unlinked object through /proc/PID/map_files (root only). */
-export interface DeletedStat { size: number; mode: number; uid: number; gid: number; mtimeMs: number }
 
 export interface MapsScan {
   processes: ProcessMatches[];

@@ -15,7 +15,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync, writeSync, type Stats } from 'node:fs';
 import { errorCode, ShmscopeError } from '../errors';
 import { devToken } from '../scan/maps';
-import type { Segment } from './segment';
+import type { Segment } from './segment-handle';
 
 /** Where a process maps a segment (the scanner's Attacher has these fields). */
 export interface Holder { pid: number; start: string; end: string }

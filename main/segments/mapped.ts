@@ -10,7 +10,7 @@ import { devToken } from '../scan/maps';
 import { scanSegments, type SegmentRow } from '../scan';
 import { borrowingDenied, fdSegment, isShmFile, mapFilesPath, openVerifiedLink } from './borrowed';
 import { formatRef, type SegmentRef } from './ref';
-import type { Segment } from './segment';
+import type { Segment } from './segment-handle';
 
 export type UnnamedRef = Extract<SegmentRef, { kind: 'mapped' | 'ipcns' }>;
 

@@ -6,23 +6,12 @@ import type { CreateRequest, Created, SysvIdentity } from '../../common/contract
 import { borrowingDenied, openBorrowedSysv, type Holder } from './borrowed';
 import { formatKey, formatRef, normalizePosixName, posixNameBytes, type SegmentRef } from './ref';
 import { openUnnamed } from './mapped';
+import type { Segment } from './segment-handle';
+
+export type { Segment };
 
 // The request shapes are the contract's (common/contract.ts), so the UI, the CLI and this layer agree.
 export type { CreateRequest, Created, SysvIdentity };
-
-/** An open segment: bytes are copied in and out, never shared with JavaScript. */
-export interface Segment {
-  /** Canonical reference: sysv:ID or posix:NAME (or memfd:, anon:, posix-deleted:, ipcns:, see mapped.ts). */
-  readonly ref: string;
-  readonly kind: 'sysv' | 'posix' | 'memfd' | 'shared-anon';
-  readonly size: number;
-  readonly writable: boolean;
-  read(offset: number, length: number): Buffer;
-  /** Where `pattern` first lies wholly inside [offset, offset+length), or -1, without copying the range out. */
-  find(pattern: Uint8Array, offset: number, length: number): number;
-  write(offset: number, data: Uint8Array): void;
-  close(): void;
-}
 
 export interface OpenOptions {
   writable?: boolean;

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { errorCode, ShmscopeError } from '../errors';
 import { MAGIC, MAGIC_PREFIX, MAX_HEADER_BYTES, parseHeader } from './format';
-import type { ByteSource } from './source';
+import type { ByteSource } from './byte-source';
 
 /** Reads are this big at most, so a large file never sits in memory whole. */
 export const CHUNK_BYTES = 1 << 20;

@@ -1,22 +1,12 @@
 // What diff and load read bytes from: a live segment, a snapshot file or a raw file, behind one
 // random-access interface (so `diff --layout` can decode a struct at any offset of either side).
 import { openSegment, parseRef, sysvHolders } from '../segments';
-import type { SnapshotHeader } from './format';
+import type { ByteSource } from './byte-source';
 import { openFileSource } from './file';
 
-export interface ByteSource {
-  /** How output names it: the segment's canonical reference, or the file name as given. */
-  readonly label: string;
-  readonly origin: 'segment' | 'snapshot' | 'raw';
-  readonly size: number;
-  /** The metadata, when the source is a snapshot file. */
-  readonly snapshot?: SnapshotHeader;
-  /** Exactly `length` bytes from `offset` (within size), or an error naming the source. */
-  read(offset: number, length: number): Buffer;
-  close(): void;
-}
+export type { ByteSource };
 
-const SEGMENT_REF = /^(sysv|key|posix|room):/;
+const SEGMENT_REF = /^(sysv|key|posix|room|memfd|anon|posix-deleted|ipcns):/;
 
 /** True when a command argument names a segment rather than a file (write ./posix:x for such a file). */
 export function isSegmentArgument(text: string): boolean {
