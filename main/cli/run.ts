@@ -17,12 +17,13 @@ function overview(): string {
   const list = commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`).join('\n');
   return `Usage: shmscope <command> [options]
 
-See and talk through Linux shared memory (System V and POSIX).
+See and talk through Linux shared memory (System V, POSIX, memfd, shared anonymous).
 
 Commands:
 ${list}
 
-References: sysv:ID, key:0xHEX (or decimal), posix:NAME (leading slash optional).
+References: sysv:ID, key:0xHEX (or decimal), posix:NAME (leading slash optional),
+room:NAME (a chat room's segment), and memfd:, anon:, posix-deleted:, ipcns: as ls lists them.
 In NAME, \\\\ is a backslash and \\xHH one byte, as "shmscope ls" spells names that are not UTF-8.
 Run "shmscope <command> --help" for a command's options, "shmscope --version" for the version.
 `;
