@@ -1,6 +1,6 @@
 // The hex tab's Snapshot group in Chromium against the real service: take a snapshot, another
 // process writes with `shmscope write`, Compare marks exactly the bytes it changed and counts them;
-// Import writes a raw file's bytes into the segment only with Writable on.
+// Import writes a raw file's bytes into the segment only with Writable on; Export downloads the live bytes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { parseRef, removeSegment } from '../../main/segments';
@@ -71,6 +71,27 @@ describe.skipIf(reason !== undefined)(`snapshot tools in the browser${reason ? `
       await page.locator(sel.snapshotImport).setInputFiles(file);
       await expect.poll(() => page.locator(sel.snapshotStatus).textContent(), { timeout: E2E_WAIT }).toBe('Imported 64 bytes from in.bin.');
       await expect.poll(() => page.locator(sel.hexCell(63)).textContent(), { timeout: E2E_WAIT }).toBe('5a');
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('Export downloads the live bytes (the page CSP lets a Blob download through)', async () => {
+    const ref = await segment('snapexp', 100);
+    const page = await e2e.openApp();
+    try {
+      await openHex(page, ref);
+      await cli('write', ref, '--offset', '97', '--text', 'end');
+      await expect.poll(() => page.locator(sel.hexCell(99)).textContent(), { timeout: E2E_WAIT }).toBe('64');
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: E2E_WAIT }), page.locator(sel.snapshotExport).click()]);
+      expect(download.suggestedFilename()).toBe(`${ref.replace(':', '-')}.bin`);
+      const stream = await download.createReadStream();
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      const bytes = Buffer.concat(chunks);
+      expect(bytes.length).toBe(100);
+      expect(bytes.subarray(97).toString('latin1')).toBe('end');
+      expect(bytes.subarray(0, 97).every((b) => b === 0)).toBe(true);
     } finally {
       await page.context().close();
     }
