@@ -53,6 +53,12 @@ export const sel = {
   hexSearchStatus: tid('hex-search-status'),
   hexHint: tid('hex-hint'),
   hexCursor: `${tid('hex-cell')}.cursor`,
+  hexDiffers: `${tid('hex-cell')}.differs`,
+  snapshotTake: tid('snapshot-take'),
+  snapshotCompare: tid('snapshot-compare'),
+  snapshotExport: tid('snapshot-export'),
+  snapshotImport: tid('snapshot-import'),
+  snapshotStatus: tid('snapshot-status'),
   hexSelected: `${tid('hex-cell')}.selected`,
 
   tabLayout: tid('tab-layout'),
