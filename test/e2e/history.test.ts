@@ -13,7 +13,8 @@ const reason = skipReason();
 /** Moves the range input as a drag would (Playwright cannot fill a range). */
 const slide = (page: Page, to: number): Promise<void> =>
   page.locator(sel.historySlider).evaluate((el, value) => {
-    (el as HTMLInputElement).value = String(value);
+    // This file compiles without the DOM types: the input's `value` is all it needs.
+    (el as unknown as { value: string }).value = String(value);
     el.dispatchEvent(new Event('input', { bubbles: true }));
   }, to);
 

@@ -61,6 +61,8 @@ test('two writes by another process: scrubbing back shows each earlier value, Li
   await settle();
   expect(cell(5)).toBe('11');
   expect(q('[data-testid="history-moment"]')!.textContent).toMatch(/^After change 1 at /);
+  // Every tab can see the grid shows the past: the message line says so.
+  expect(q('[data-testid="hex-past"]')!.textContent).toMatch(/after change 1 /);
   slide(0);
   await settle();
   expect(cell(5)).toBe('00');
@@ -81,6 +83,7 @@ test('two writes by another process: scrubbing back shows each earlier value, Li
   await settle();
   expect(cell(5)).toBe('22');
   expect(q('[data-testid="history-moment"]')!.textContent).toBe('Live');
+  expect(q('[data-testid="hex-past"]')).toBeNull();
   expect(q<HTMLButtonElement>('[data-testid="history-live"]')!.disabled).toBe(true);
   q('[data-testid="tab-layout"]')!.click();
   await settle();
