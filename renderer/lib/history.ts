@@ -17,7 +17,7 @@ export interface Change {
 
 export interface HistoryStats {
   changes: number;
-  /** Bytes held by the recorded changes (old + new of each). */
+  /** Memory counted for the changes held: old + new bytes of each, plus CHANGE_OVERHEAD. */
   bytes: number;
   capBytes: number;
   /** Some changes were dropped to stay under the cap: moments before `oldestSeq` are gone. */
@@ -32,7 +32,14 @@ const MAX_KNOWN_PAGES = 256;
 
 interface Page { values: Uint8Array; known: Uint8Array }
 
-const cost = (c: Pick<Change, 'old' | 'new'>): number => c.old.length + c.new.length;
+/** Equal bytes between two changed runs up to which they are recorded as one change. */
+const MERGE_GAP = 8;
+/** What a change costs besides its bytes (the record and its two arrays), so a flood of
+ *  one-byte changes is bounded by the cap too, not just their bytes. */
+export const CHANGE_OVERHEAD = 256;
+/** Memory one change is counted as. */
+export const changeCost = (c: Pick<Change, 'old' | 'new'>): number => c.old.length + c.new.length + CHANGE_OVERHEAD;
+const cost = changeCost;
 
 export class ChangeHistory {
   readonly capBytes: number;
@@ -55,29 +62,28 @@ export class ChangeHistory {
   /** Takes bytes a view received; runs that differ from what was seen before become changes (returned). */
   observe(offset: number, data: Uint8Array): Change[] {
     const time = this.#clock();
-    const found: Change[] = [];
-    let runStart = -1;
-    const old: number[] = [];
-    const close = (end: number): void => {
-      if (runStart < 0) return;
-      found.push(this.#record(time, runStart, Uint8Array.from(old), data.slice(runStart - offset, end - offset)));
-      runStart = -1;
-      old.length = 0;
-    };
+    // What was there before, byte for byte (unknown bytes count as unchanged).
+    const before = data.slice();
+    const runs: [number, number][] = [];
     for (let i = 0; i < data.length; i++) {
-      const abs = offset + i;
-      const page = this.#page(abs);
-      const at = abs % PAGE;
-      const differs = page.known[at] === 1 && page.values[at] !== data[i];
-      if (differs) {
-        if (runStart < 0) runStart = abs;
-        old.push(page.values[at]!);
-      } else close(abs);
+      const page = this.#page(offset + i);
+      const at = (offset + i) % PAGE;
+      if (page.known[at] === 1 && page.values[at] !== data[i]) {
+        before[i] = page.values[at]!;
+        const last = runs.at(-1);
+        // Runs a few equal bytes apart become one change: fewer, larger records.
+        if (last !== undefined && i - last[1] <= MERGE_GAP) last[1] = i + 1;
+        else runs.push([i, i + 1]);
+      }
       page.values[at] = data[i]!;
       page.known[at] = 1;
     }
-    close(offset + data.length);
-    return found.filter((c) => c.seq > 0);
+    const found: Change[] = [];
+    for (const [from, to] of runs) {
+      const change = this.#record(time, offset + from, before.slice(from, to), data.slice(from, to));
+      if (change.seq > 0) found.push(change);
+    }
+    return found;
   }
 
   #page(abs: number): Page {

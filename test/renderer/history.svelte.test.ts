@@ -4,6 +4,7 @@
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import HexPane from '../../renderer/components/HexPane.svelte';
+import { CHANGE_OVERHEAD } from '../../renderer/lib/history';
 import { WatchHub } from '../../renderer/lib/watch';
 import { createFakeApi } from './fake-api';
 import { posixRow } from './fixtures';
@@ -53,7 +54,7 @@ test('two writes by another process: scrubbing back shows each earlier value, Li
   fake.touch('posix:p', 5, [0x22]);
   await settle();
   expect(cell(5)).toBe('22');
-  expect(q('[data-testid="history-stats"]')!.textContent).toBe('history: 2 changes, 4 B of 8.0 MiB');
+  expect(q('[data-testid="history-stats"]')!.textContent).toBe(`history: 2 changes, ${4 + 2 * CHANGE_OVERHEAD} B of 8.0 MiB`);
   const listed = [...target.querySelectorAll('[data-testid="history-change"]')].map((b) => b.textContent!.replace(/^\S+\s+/, '').trim());
   expect(listed).toEqual(['0x5 11 → 22', '0x5 00 → 11']);
 

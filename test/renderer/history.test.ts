@@ -2,7 +2,7 @@
 // every recorded moment exactly (overlapping writes included, checked against a forward model),
 // and the cap drops exactly the oldest changes that no longer fit.
 import { expect, test } from 'vitest';
-import { ChangeHistory, describeStats } from '../../renderer/lib/history';
+import { CHANGE_OVERHEAD, ChangeHistory, describeStats } from '../../renderer/lib/history';
 import { HistorySource } from '../../renderer/lib/history-source';
 import type { ByteSource } from '../../renderer/lib/source';
 
@@ -10,16 +10,23 @@ const bytes = (...b: number[]): Uint8Array => Uint8Array.from(b);
 
 test('the first bytes seen are not changes; later differing runs are, with old and new bytes', () => {
   let now = 1000;
-  const h = new ChangeHistory(1024, () => now);
-  expect(h.observe(10, bytes(1, 2, 3, 4, 5))).toEqual([]);
+  const h = new ChangeHistory(4096, () => now);
+  const first = new Uint8Array(40);
+  first.set([1, 2, 3, 4, 5], 0);
+  expect(h.observe(10, first)).toEqual([]);
   now = 2000;
-  const found = h.observe(10, bytes(1, 9, 9, 4, 7));
+  const next = first.slice();
+  next.set([9, 9], 1); // 11..12
+  next[4] = 7; // 14: one equal byte after 11..12, so the same change
+  next[30] = 1; // 40: far from the rest, a change of its own
+  const found = h.observe(10, next);
   expect(found.map((c) => [c.seq, c.time, c.offset, [...c.old], [...c.new]])).toEqual([
-    [1, 2000, 11, [2, 3], [9, 9]],
-    [2, 2000, 14, [5], [7]],
+    [1, 2000, 11, [2, 3, 4, 5], [9, 9, 4, 7]],
+    [2, 2000, 40, [0], [1]],
   ]);
-  expect(h.stats()).toEqual({ changes: 2, bytes: 6, capBytes: 1024, dropped: false });
-  expect(describeStats(h.stats())).toBe('history: 2 changes, 6 B of 1.0 KiB');
+  const bytesHeld = 8 + 2 + 2 * CHANGE_OVERHEAD;
+  expect(h.stats()).toEqual({ changes: 2, bytes: bytesHeld, capBytes: 4096, dropped: false });
+  expect(describeStats(h.stats())).toBe(`history: 2 changes, ${bytesHeld} B of 4.0 KiB`);
 });
 
 test('two views over the same bytes record one change once', () => {
@@ -57,22 +64,26 @@ test('stateAt rebuilds every moment of random overlapping writes, for any window
 });
 
 test('the cap drops exactly the oldest changes that no longer fit, and says so', () => {
-  const h = new ChangeHistory(10, () => 0);
+  const O = CHANGE_OVERHEAD;
+  const cap = 10 + 3 * O;
+  const h = new ChangeHistory(cap, () => 0);
   h.observe(0, bytes(0, 0, 0, 0, 0, 0, 0, 0));
   h.observe(0, bytes(1, 1, 0, 0, 0, 0, 0, 0)); // seq 1: 4 bytes
   h.observe(0, bytes(1, 1, 0, 0, 2, 0, 0, 0)); // seq 2: 2 bytes (6)
   h.observe(0, bytes(1, 1, 0, 0, 2, 0, 3, 3)); // seq 3: 4 bytes (10, at the cap)
-  expect(h.stats()).toEqual({ changes: 3, bytes: 10, capBytes: 10, dropped: false });
+  expect(h.stats()).toEqual({ changes: 3, bytes: cap, capBytes: cap, dropped: false });
   h.observe(0, bytes(4, 1, 0, 0, 2, 0, 3, 3)); // seq 4: 2 bytes -> seq 1 goes (8)
   expect(h.changes().map((c) => c.seq)).toEqual([2, 3, 4]);
-  expect(h.stats()).toEqual({ changes: 3, bytes: 8, capBytes: 10, dropped: true });
+  expect(h.stats()).toEqual({ changes: 3, bytes: 8 + 3 * O, capBytes: cap, dropped: true });
   expect(h.oldestSeq).toBe(2);
-  expect(describeStats(h.stats())).toBe('history: 3 changes, 8 B of 10 B, oldest dropped');
+  expect(describeStats(h.stats())).toMatch(/^history: 3 changes, \d+ B of \d+ B, oldest dropped$/);
   // The earliest moment left is right after seq 1 (its own change is gone, its bytes stay).
   expect([...h.stateAt(1, 0, bytes(4, 1, 0, 0, 2, 0, 3, 3))]).toEqual([1, 1, 0, 0, 0, 0, 0, 0]);
   // A change larger than the whole cap leaves nothing.
-  h.observe(0, bytes(9, 9, 9, 9, 9, 9, 9, 9));
-  expect(h.stats()).toEqual({ changes: 0, bytes: 0, capBytes: 10, dropped: true });
+  const big = new Uint8Array(2 * cap);
+  h.observe(0, big);
+  h.observe(0, big.fill(1));
+  expect(h.stats()).toEqual({ changes: 0, bytes: 0, capBytes: cap, dropped: true });
 });
 
 test('HistorySource shows every open view the picked moment and goes live again', () => {
