@@ -25,7 +25,7 @@ export interface HistoryStats {
 }
 
 export const DEFAULT_HISTORY_CAP = 8 * 1024 * 1024;
-/** Bytes a known-value page covers; pages are dropped oldest first past MAX_KNOWN_PAGES. */
+/** Bytes a known-value page covers; pages are dropped least recently used first past MAX_KNOWN_PAGES. */
 const PAGE = 4096;
 /** 1 MiB of remembered current bytes: the views show at most 64 KiB each, so this is plenty. */
 const MAX_KNOWN_PAGES = 256;
@@ -53,6 +53,7 @@ export class ChangeHistory {
   #dropped = false;
   /** The latest value seen at each byte, so two views over the same bytes record a change once. */
   readonly #pages = new Map<number, Page>();
+  #lastPage = -1;
 
   constructor(capBytes = DEFAULT_HISTORY_CAP, clock: () => number = Date.now) {
     this.capBytes = capBytes;
@@ -89,6 +90,12 @@ export class ChangeHistory {
   #page(abs: number): Page {
     const index = Math.floor(abs / PAGE);
     let page = this.#pages.get(index);
+    if (page !== undefined && index !== this.#lastPage) {
+      // Least recently used goes first: re-inserting moves it to the end of the Map's order.
+      this.#pages.delete(index);
+      this.#pages.set(index, page);
+    }
+    this.#lastPage = index;
     if (page === undefined) {
       page = { values: new Uint8Array(PAGE), known: new Uint8Array(PAGE) };
       this.#pages.set(index, page);
