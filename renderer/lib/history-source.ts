@@ -65,7 +65,8 @@ export class HistorySource implements ByteSource {
     return {
       move: (o, l) => inner.move(o, l),
       setWritable: (w) => inner.setWritable(w),
-      write: (o, d) => inner.write(o, d),
+      // A write changes the present: show it, or the user types blind into the past.
+      write: (o, d) => { if (this.#pinned !== null) this.pin(null); return inner.write(o, d); },
       close: () => { this.#views.delete(open); inner.close(); },
     };
   }

@@ -86,7 +86,7 @@ test('the cap drops exactly the oldest changes that no longer fit, and says so',
   expect(h.stats()).toEqual({ changes: 0, bytes: 0, capBytes: cap, dropped: true });
 });
 
-test('HistorySource shows every open view the picked moment and goes live again', () => {
+test('HistorySource shows every open view the picked moment and goes live again', async () => {
   let push: (offset: number, data: Uint8Array) => void = () => {};
   const inner: ByteSource = {
     read: async () => new Uint8Array(0),
@@ -98,7 +98,7 @@ test('HistorySource shows every open view the picked moment and goes live again'
   };
   const src = new HistorySource(inner, new ChangeHistory(1024, () => 0));
   const got: number[][] = [];
-  src.view(0, 4, (_o, d) => got.push([...d]), () => {});
+  const view = src.view(0, 4, (_o, d) => got.push([...d]), () => {});
   push(0, bytes(1, 2, 3, 4));
   push(0, bytes(1, 7, 3, 4));
   push(0, bytes(1, 7, 8, 4));
@@ -111,5 +111,10 @@ test('HistorySource shows every open view the picked moment and goes live again'
   expect(got.at(-1)).toEqual([1, 2, 3, 4]);
   expect(src.history.latestSeq).toBe(3);
   src.pin(null);
+  expect(got.at(-1)).toEqual([5, 7, 8, 4]);
+  // Writing while a moment is picked goes back to live first.
+  src.pin(1);
+  await view.write(0, bytes(6));
+  expect(src.pinned).toBeNull();
   expect(got.at(-1)).toEqual([5, 7, 8, 4]);
 });
