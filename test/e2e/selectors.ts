@@ -62,6 +62,11 @@ export const sel = {
   hexSelected: `${tid('hex-cell')}.selected`,
 
   tabLayout: tid('tab-layout'),
+  tabHistory: tid('tab-history'),
+  historySlider: tid('history-slider'),
+  historyStats: tid('history-stats'),
+  historyLive: tid('history-live'),
+  historyMoment: tid('history-moment'),
   layoutSource: tid('layout-source'),
   layoutType: tid('layout-type'),
   layoutError: tid('layout-error'),
