@@ -10,20 +10,14 @@ import { parseRef, removeSegment } from '../../main/segments';
 import { spawnAttacher, type Holder } from '../helpers/children';
 import { uniquePosixName, uniqueSysvKey } from '../helpers/unique';
 import { cli, E2E_WAIT, SCREENSHOTS, screenshot, skipReason, startE2E, type E2E } from './harness';
+import { joinRoom, say } from './chat-steps';
 import { sel } from './selectors';
 
 const reason = skipReason();
 
-async function enter(page: Page, room: string, nick: string): Promise<void> {
-  await page.locator(sel.chatRoomInput).fill(room);
-  await page.locator(sel.chatNickInput).fill(nick);
-  await page.locator(sel.chatJoin).click();
-  await page.locator(sel.chatRoom(room)).waitFor({ timeout: E2E_WAIT });
-}
-
-async function say(page: Page, text: string): Promise<void> {
-  await page.locator(sel.chatInput).fill(text);
-  await page.locator(sel.chatSend).click();
+/** Sends and waits until the message is on the page (the screenshots need it there). */
+async function sayAndSee(page: Page, text: string): Promise<void> {
+  await say(page, text);
   await page.locator(`${sel.chatMessage}:has-text(${JSON.stringify(text.split('\n')[0])})`).first().waitFor({ timeout: E2E_WAIT });
 }
 
@@ -57,14 +51,14 @@ describe.skipIf(reason !== undefined)(`looks${reason ? ` (skipped: ${reason})` :
     const ann = await e2e.openApp();
     const bob = await e2e.openApp();
     for (const page of [ann, bob]) await page.setViewportSize(size);
-    await enter(ann, room, 'ann');
-    await enter(bob, room, 'bob');
+    await joinRoom(ann, room, 'ann');
+    await joinRoom(bob, room, 'bob');
     await ann.locator(sel.chatParticipant('bob')).waitFor({ timeout: E2E_WAIT });
-    await say(ann, 'bob, can you see the counter segment? two processes have it attached');
-    await say(bob, 'yes: one rw, one ro');
-    await say(bob, 'and I am watching the POSIX one in hex');
+    await sayAndSee(ann, 'bob, can you see the counter segment? two processes have it attached');
+    await sayAndSee(bob, 'yes: one rw, one ro');
+    await sayAndSee(bob, 'and I am watching the POSIX one in hex');
     await cli('chat', room, '--nick', 'term', '--send', 'hello from the terminal: a long line that wraps inside the message column, under its own first word and never under the time column');
-    await say(ann, 'multi-line works too:\n  first\n  second');
+    await sayAndSee(ann, 'multi-line works too:\n  first\n  second');
     await expect.poll(() => bob.locator(sel.chatMessageFrom('term')).count(), { timeout: E2E_WAIT }).toBe(1);
 
     await ann.locator(sel.row(sysv)).click();

@@ -10,6 +10,7 @@ import { expect } from 'vitest';
 import { ChatRoom } from '../../main/chat';
 import { parseRef, removeSegment } from '../../main/segments';
 import { cli, E2E_WAIT, SCREENSHOTS } from '../e2e/harness';
+import { joinRoom, say, textsFrom } from '../e2e/chat-steps';
 import { sel } from '../e2e/selectors';
 import { uniquePosixName } from '../helpers/unique';
 
@@ -19,32 +20,18 @@ export function watchForErrors(page: Page, label: string, errors: string[]): voi
   page.on('pageerror', (error) => { errors.push(`${label} page error: ${error.message}`); });
 }
 
-async function join(page: Page, room: string, nick: string): Promise<void> {
-  await page.locator(sel.chatRoomInput).fill(room);
-  await page.locator(sel.chatNickInput).fill(nick);
-  await page.locator(sel.chatJoin).click();
-  await page.locator(sel.chatRoom(room)).waitFor({ timeout: E2E_WAIT });
-}
-
-async function say(page: Page, text: string): Promise<void> {
-  await page.locator(sel.chatInput).fill(text);
-  await page.locator(sel.chatSend).click();
-}
-
-const texts = (page: Page, nick: string): Promise<string[]> => page.locator(sel.chatMessageFrom(nick)).allTextContents();
-
 /** Runs the scenario in two loaded windows; screenshots go to test-results/screenshots/<prefix>-*.png. */
 export async function runSmoke(first: Page, second: Page, prefix: string): Promise<void> {
   const room = `t-smoke-${process.pid}-${Date.now().toString(36)}`;
   const name = uniquePosixName('smoke');
   const ref = `posix:${name.slice(1)}`;
   try {
-    await join(first, room, 'ann');
-    await join(second, room, 'bob');
+    await joinRoom(first, room, 'ann');
+    await joinRoom(second, room, 'bob');
     await say(first, 'hello from window one');
-    await expect.poll(() => texts(second, 'ann'), { timeout: E2E_WAIT }).toEqual([expect.stringContaining('hello from window one')]);
+    await expect.poll(() => textsFrom(second, 'ann'), { timeout: E2E_WAIT }).toEqual([expect.stringContaining('hello from window one')]);
     await say(second, 'and back from window two');
-    await expect.poll(() => texts(first, 'bob'), { timeout: E2E_WAIT }).toEqual([expect.stringContaining('and back from window two')]);
+    await expect.poll(() => textsFrom(first, 'bob'), { timeout: E2E_WAIT }).toEqual([expect.stringContaining('and back from window two')]);
 
     await cli('create', 'posix', name.slice(1), '--size', '4096', '--excl');
     await cli('write', ref, '--offset', '0', '--text', 'smoke');
