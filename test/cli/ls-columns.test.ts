@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { COLUMNS, shortTime } from '../../common/columns';
 import { spawnAttacher, spawnHolder, type Holder } from '../helpers/children';
+import { native } from '../../main/native';
 import { SegmentJanitor } from '../helpers/cleanup';
 import { shmscope } from '../helpers/cli';
 import { uniqueSysvKey } from '../helpers/unique';
@@ -42,9 +43,10 @@ describe('shmscope ls, as lsipc -m', () => {
   it('prints CTIME, the creator COMMAND, symbolic PERMS and ro/rw of each attacher', async () => {
     const key = uniqueSysvKey();
     const python = await creator(key);
+    // Registered for removal before anything below can fail, so a failing run leaves nothing behind.
+    janitor.sysv(native().sysvGet(key, { create: false, exclusive: false, mode: 0, size: 0 }));
     const keyText = `0x${key.toString(16).padStart(8, '0')}`;
     const row = rows().find((r) => r.key === keyText)!;
-    janitor.sysv(row.id!);
     const reader = await spawnAttacher('sysv', row.id!, 'ro');
     holders.push(reader);
     const line = ok(['ls', '-o', 'ID,PERMS,CTIME,COMMAND,ATTACHED']).split('\n').find((l) => l.startsWith(`${row.id} `) || l.includes(` ${row.id} `))!;
